@@ -1,0 +1,66 @@
+"""Every Telegram handler, registered in one place in the order they must be tried.
+
+Each area of the product keeps its handlers in its own module with a `register(application)`
+function; the catch-alls (unknown commands, unsupported messages) go last, in group 1, so they only
+see what no area took.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot import callback_data
+from bot.context import CoachApplication, CoachContext
+from bot.handlers import common
+from dialogs.i18n import t
+
+log = logging.getLogger(__name__)
+
+# The areas, in the order their handlers are tried. A module joins here when its area lands.
+AREAS: tuple[str, ...] = ()
+
+
+def register(application: CoachApplication) -> None:
+    """Add every area's handlers, then the catch-alls and the error handler."""
+    import importlib
+
+    application.add_handler(CommandHandler("start", common.start))
+    application.add_handler(CommandHandler("help", common.help_command))
+    application.add_handler(CommandHandler("invite", common.invite))
+    application.add_handler(CommandHandler("language", common.language))
+    application.add_handler(
+        CallbackQueryHandler(common.language_chosen, pattern=callback_data.LANGUAGE_PATTERN)
+    )
+    for area in AREAS:
+        importlib.import_module(f"bot.handlers.{area}").register(application)
+    # Catch-alls: group 1 runs only for updates no handler above took.
+    application.add_handler(MessageHandler(filters.COMMAND, common.unknown_command), group=1)
+    application.add_handler(
+        MessageHandler(~filters.COMMAND & ~filters.UpdateType.EDITED, common.unsupported),
+        group=1,
+    )
+    application.add_handler(CallbackQueryHandler(common.unknown_button), group=1)
+    application.add_error_handler(on_error)
+
+
+async def on_error(update: object, context: CoachContext) -> None:
+    """Log the failure with its traceback and apologise to the user in their language."""
+    log.error("unhandled error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    settings = context.services.settings
+    user = update.effective_user
+    language = "en" if user and (user.language_code or "").startswith("en") else None
+    language = language or (settings.default_language if settings else "ru")
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(t(language, "error.unexpected"), show_alert=True)
+        else:
+            await context.bot.send_message(
+                update.effective_chat.id, t(language, "error.unexpected")
+            )
+    except Exception as error:  # the apology is best effort; the failure is already logged
+        log.warning("could not apologise to the user: %s", type(error).__name__)

@@ -1,0 +1,125 @@
+"""Joining and everyday commands: /start, /invite, /help, /language."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import CoachContext
+from bot.keyboards import callback, language_keyboard
+from bot.outgoing import escape
+from bot.pipeline import Turn, turn_handler
+from dialogs.access import Role, may_invite
+from dialogs.i18n import Language
+from storage.repositories import employees, invites
+
+
+def _display_name(turn: Turn) -> str:
+    return (turn.user.full_name or turn.user.username or str(turn.user.id))[:128]
+
+
+@turn_handler(employees_only=False)
+async def start(turn: Turn, update: Update, context: CoachContext) -> None:
+    """Admins by ADMIN_IDS, others by a single-use invite code in a deep link; strangers refused."""
+    code = context.args[0] if context.args else ""
+    if turn.user.id in turn.settings.admin_ids:
+        turn.employee = await employees.ensure_admin(
+            turn.session,
+            telegram_id=turn.user.id,
+            name=_display_name(turn),
+            language=turn.language.value,
+        )
+    elif turn.employee is None and code:
+        redeemed = await invites.redeem(turn.session, code, now=turn.now)
+        if redeemed is None:
+            turn.say(turn.t("access.invite_invalid"))
+            return
+        turn.employee = await employees.add(
+            turn.session,
+            telegram_id=turn.user.id,
+            name=_display_name(turn),
+            role=redeemed.role,
+            language=turn.language.value,
+        )
+        await invites.mark_used_by(turn.session, redeemed.invite_id, turn.employee.id)
+    if turn.employee is None:
+        turn.say(turn.t("access.stranger"))
+        return
+    role = Role(turn.employee.role)
+    turn.say(
+        turn.t("start.welcome", name=escape(turn.employee.name), role=turn.t(f"role.{role.value}"))
+        + "\n\n"
+        + turn.t(f"help.{role.value}")
+    )
+
+
+@turn_handler()
+async def help_command(turn: Turn, update: Update, context: CoachContext) -> None:
+    """What this employee can do, for their role."""
+    assert turn.employee is not None
+    turn.say(turn.t(f"help.{Role(turn.employee.role).value}"))
+
+
+@turn_handler()
+async def invite(turn: Turn, update: Update, context: CoachContext) -> None:
+    """Make a single-use invite link for a role (/invite staff|supervisor|trainee)."""
+    assert turn.employee is not None
+    inviter = Role(turn.employee.role)
+    wanted = context.args[0].lower() if context.args else "staff"
+    if wanted not in Role.__members__.values() or wanted == Role.ADMIN:
+        turn.say(turn.t("invite.usage"))
+        return
+    role = Role(wanted)
+    if not may_invite(inviter, role):
+        turn.say(turn.t("access.not_allowed"))
+        return
+    code = await invites.create(
+        turn.session, role=role, created_by_id=turn.employee.id, valid_for=turn.settings.invite_ttl
+    )
+    link = f"https://t.me/{context.services.bot_username}?start={code}"
+    turn.say(
+        turn.t(
+            "invite.created",
+            role=turn.t(f"role.{role.value}"),
+            link=escape(link),
+            hours=turn.settings.invite_ttl_hours,
+        )
+    )
+
+
+@turn_handler()
+async def language(turn: Turn, update: Update, context: CoachContext) -> None:
+    """Offer the two languages as buttons."""
+    turn.say(turn.t("language.choose"), language_keyboard())
+
+
+@turn_handler()
+async def language_chosen(turn: Turn, update: Update, context: CoachContext) -> None:
+    """Switch the employee's language; the confirmation is already in the new one."""
+    assert turn.employee is not None
+    assert update.callback_query is not None
+    chosen = callback.parse_language(update.callback_query.data or "")
+    if chosen is None:
+        turn.callback_answer = turn.t("error.stale_button")
+        return
+    turn.employee.language = chosen.value
+    turn.language = Language(chosen)
+    turn.say(turn.t("language.set"))
+
+
+@turn_handler()
+async def unknown_command(turn: Turn, update: Update, context: CoachContext) -> None:
+    """A command no area knows: point to /help."""
+    turn.say(turn.t("error.unknown_command"))
+
+
+@turn_handler()
+async def unsupported(turn: Turn, update: Update, context: CoachContext) -> None:
+    """Stickers, photos, voice and text nobody expects: ask for words, change nothing."""
+    turn.say(turn.t("error.unsupported_message"))
+
+
+@turn_handler()
+async def unknown_button(turn: Turn, update: Update, context: CoachContext) -> None:
+    """A button whose data no handler recognises (forged or from an old version of the bot)."""
+    turn.callback_answer = turn.t("error.stale_button")
+    turn.callback_alert = True

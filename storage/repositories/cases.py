@@ -1,0 +1,240 @@
+"""Cases and their timelines.
+
+A stage change and the event that records it are written by one call, so they can only be committed
+together. The optimistic lock (`Case.version`) turns a write based on a stale read into
+`StaleDataError` at flush time; `ensure_version` catches a stale button before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage.models import Case, CaseEvent, CaseMode, FollowUp, utcnow
+
+CLOSED_STAGES = frozenset({"closed", "cancelled"})
+
+
+class StaleCaseError(Exception):
+    """The case changed since the message the user acted on was drawn."""
+
+
+class EventKind:
+    """The kinds of timeline line, as stored in `case_events.kind`."""
+
+    OPENED = "opened"
+    TRANSITION = "transition"
+    NOTE = "note"
+    FIELD = "field"
+    ALERT = "alert"
+    FOLLOW_UP = "follow_up"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFilter:
+    """What a case list shows. The caller narrows `owner_id` for staff: access is its rule."""
+
+    owner_id: int | None = None
+    open_only: bool = False
+    escalated: bool | None = None
+    legal_threat: bool | None = None
+    returning_client: bool | None = None
+    overdue_at: dt.datetime | None = None
+    created_from: dt.datetime | None = None
+    created_to: dt.datetime | None = None
+
+
+async def create(
+    session: AsyncSession,
+    *,
+    owner_id: int,
+    stage: str,
+    mode: CaseMode = CaseMode.LIVE,
+    temperature: int | None = None,
+) -> Case:
+    """Open a case at its first stage, with the opening line of its timeline."""
+    case = Case(
+        owner_id=owner_id,
+        created_by_id=owner_id,
+        mode=mode,
+        stage=stage,
+        temperature=temperature,
+        temperature_start=temperature,
+    )
+    session.add(case)
+    await session.flush()
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            actor_id=owner_id,
+            kind=EventKind.OPENED,
+            to_stage=stage,
+            temperature=temperature,
+            data={"mode": str(mode)},
+        )
+    )
+    await session.flush()
+    return case
+
+
+async def get(session: AsyncSession, case_id: int) -> Case | None:
+    return await session.get(Case, case_id)
+
+
+def ensure_version(case: Case, expected_version: int) -> None:
+    """Refuse to act on a case that moved on since the user's message was drawn."""
+    if case.version != expected_version:
+        raise StaleCaseError(f"case {case.id} is at version {case.version}, not {expected_version}")
+
+
+async def record_transition(
+    session: AsyncSession,
+    case: Case,
+    *,
+    actor_id: int | None,
+    to_stage: str,
+    trigger: str,
+    text: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """Move the case to `to_stage` and add the event saying who moved it, when and why."""
+    event = CaseEvent(
+        case_id=case.id,
+        actor_id=actor_id,
+        kind=EventKind.TRANSITION,
+        from_stage=case.stage,
+        to_stage=to_stage,
+        trigger=trigger,
+        text=text,
+        temperature=case.temperature,
+        data=data,
+    )
+    case.stage = to_stage
+    now = utcnow()
+    case.updated_at = now
+    if to_stage in CLOSED_STAGES and case.closed_at is None:
+        case.closed_at = now
+    session.add(event)
+    await session.flush()
+    return event
+
+
+async def add_event(
+    session: AsyncSession,
+    case: Case,
+    *,
+    actor_id: int | None,
+    kind: str,
+    text: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """A timeline line that does not change the stage (a note, a field, an alert).
+
+    The case's version is bumped too, so a button drawn before the note is recognised as stale.
+    """
+    event = CaseEvent(
+        case_id=case.id,
+        actor_id=actor_id,
+        kind=kind,
+        from_stage=case.stage,
+        to_stage=case.stage,
+        text=text,
+        temperature=case.temperature,
+        data=data,
+    )
+    case.updated_at = utcnow()
+    session.add(event)
+    await session.flush()
+    return event
+
+
+async def timeline(session: AsyncSession, case_id: int) -> Sequence[CaseEvent]:
+    return (
+        await session.scalars(
+            select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
+        )
+    ).all()
+
+
+def _filtered(query: Select[Any], case_filter: CaseFilter) -> Select[Any]:
+    if case_filter.owner_id is not None:
+        query = query.where(Case.owner_id == case_filter.owner_id)
+    if case_filter.open_only:
+        query = query.where(Case.stage.not_in(CLOSED_STAGES))
+    if case_filter.escalated is not None:
+        query = query.where(Case.escalated.is_(case_filter.escalated))
+    if case_filter.legal_threat is not None:
+        query = query.where(Case.legal_threat.is_(case_filter.legal_threat))
+    if case_filter.returning_client is not None:
+        query = query.where(Case.returning_client.is_(case_filter.returning_client))
+    if case_filter.created_from is not None:
+        query = query.where(Case.created_at >= case_filter.created_from)
+    if case_filter.created_to is not None:
+        query = query.where(Case.created_at < case_filter.created_to)
+    if case_filter.overdue_at is not None:
+        overdue = (
+            select(FollowUp.case_id)
+            .where(
+                FollowUp.completed_at.is_(None),
+                FollowUp.cancelled_at.is_(None),
+                FollowUp.due_at < case_filter.overdue_at,
+            )
+            .scalar_subquery()
+        )
+        query = query.where(Case.id.in_(overdue), Case.stage.not_in(CLOSED_STAGES))
+    return query
+
+
+async def list_page(
+    session: AsyncSession, case_filter: CaseFilter, *, page: int, page_size: int
+) -> tuple[Sequence[Case], int]:
+    """One page of cases, newest first, and how many match in all."""
+    total = await session.scalar(_filtered(select(func.count(Case.id)), case_filter)) or 0
+    cases = (
+        await session.scalars(
+            _filtered(select(Case), case_filter)
+            .options(selectinload(Case.owner))
+            .order_by(Case.id.desc())
+            .offset(page * page_size)
+            .limit(page_size)
+        )
+    ).all()
+    return cases, total
+
+
+async def open_case_of(session: AsyncSession, owner_id: int) -> Case | None:
+    """The employee's most recent case still in progress, if any."""
+    return (
+        await session.scalars(
+            select(Case)
+            .where(Case.owner_id == owner_id, Case.stage.not_in(CLOSED_STAGES))
+            .order_by(Case.id.desc())
+            .limit(1)
+        )
+    ).first()
+
+
+async def count_open(session: AsyncSession) -> int:
+    return (
+        await session.scalar(select(func.count(Case.id)).where(Case.stage.not_in(CLOSED_STAGES)))
+        or 0
+    )
+
+
+async def erase_notes_before(session: AsyncSession, cutoff: dt.datetime) -> int:
+    """Blank the free text of timeline lines older than `cutoff` (the retention setting)."""
+    events = (
+        await session.scalars(
+            select(CaseEvent).where(CaseEvent.at < cutoff, CaseEvent.text.is_not(None))
+        )
+    ).all()
+    for event in events:
+        event.text = None
+    await session.flush()
+    return len(events)

@@ -1,0 +1,64 @@
+"""Employees: who they are, their role and language, and what their next message belongs to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Employee, Role
+
+
+async def get_by_telegram_id(session: AsyncSession, telegram_id: int) -> Employee | None:
+    """The active employee behind a Telegram account, if any."""
+    return (
+        await session.scalars(
+            select(Employee).where(
+                Employee.telegram_id == telegram_id, Employee.is_active.is_(True)
+            )
+        )
+    ).first()
+
+
+async def get(session: AsyncSession, employee_id: int) -> Employee | None:
+    return await session.get(Employee, employee_id)
+
+
+async def add(
+    session: AsyncSession, *, telegram_id: int, name: str, role: Role, language: str
+) -> Employee:
+    employee = Employee(telegram_id=telegram_id, name=name, role=role, language=language)
+    session.add(employee)
+    await session.flush()
+    return employee
+
+
+async def ensure_admin(
+    session: AsyncSession, *, telegram_id: int, name: str, language: str
+) -> Employee:
+    """The admin row for an id listed in ADMIN_IDS, created or promoted on first contact."""
+    employee = await session.scalar(select(Employee).where(Employee.telegram_id == telegram_id))
+    if employee is None:
+        return await add(
+            session, telegram_id=telegram_id, name=name, role=Role.ADMIN, language=language
+        )
+    employee.role = Role.ADMIN
+    employee.is_active = True
+    await session.flush()
+    return employee
+
+
+async def list_by_role(session: AsyncSession, roles: Iterable[Role]) -> Sequence[Employee]:
+    """Active employees with any of `roles`, oldest first (e.g. every supervisor for an alert)."""
+    return (
+        await session.scalars(
+            select(Employee)
+            .where(Employee.role.in_(list(roles)), Employee.is_active.is_(True))
+            .order_by(Employee.id)
+        )
+    ).all()
+
+
+async def list_all(session: AsyncSession) -> Sequence[Employee]:
+    return (await session.scalars(select(Employee).order_by(Employee.id))).all()
