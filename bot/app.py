@@ -60,8 +60,16 @@ def build_application(
     return application
 
 
-async def on_startup(application: Application) -> None:  # type: ignore[type-arg]
-    """Connect the database, publish the commands menu, start the jobs (PTB's `post_init`)."""
+async def on_startup(
+    application: Application,  # type: ignore[type-arg]
+    *,
+    schedule_jobs: bool = True,
+) -> None:
+    """Connect the database, publish the commands menu, start the jobs (PTB's `post_init`).
+
+    Tests that drive the application update by update pass `schedule_jobs=False` and run the jobs
+    themselves, at the moment they choose.
+    """
     services: Services = application.bot_data
     settings = services.settings
     if settings is None:
@@ -70,7 +78,7 @@ async def on_startup(application: Application) -> None:  # type: ignore[type-arg
     services.sessionmaker = create_sessionmaker(services.engine)
     services.bot_username = application.bot.username or ""
     await register_commands(application.bot)
-    if application.job_queue is not None:
+    if schedule_jobs and application.job_queue is not None:
         jobs.schedule(application.job_queue, settings)
 
 
