@@ -12,6 +12,7 @@ import logging
 
 from telegram.ext import JobQueue
 
+from bot import desk_jobs
 from bot.context import CoachContext, Services
 from bot.delivery import flush_outbox
 from bot.settings import Settings
@@ -31,6 +32,7 @@ def schedule(job_queue: JobQueue[CoachContext], settings: Settings) -> None:
     job_queue.run_repeating(send_reminders, REMINDER_INTERVAL, first=0.5, name="reminders")
     job_queue.run_repeating(send_queued, OUTBOX_INTERVAL, first=1.0, name="outbox")
     job_queue.run_repeating(housekeeping, HOUSEKEEPING_INTERVAL, first=5.0, name="housekeeping")
+    desk_jobs.schedule(job_queue, settings)
 
 
 async def send_reminders(context: CoachContext) -> None:
