@@ -123,8 +123,14 @@ def parse_scenario(raw: Mapping[str, Any], source: str) -> Scenario:
         stage = Stage(name)
         if stage not in path:
             raise ValueError(f"{where}: stage {name!r} is not on the path for fault {fault}")
+        # The opening lines are what the client says at `listen`; later stages have their own.
+        client = body.get("client") or (
+            {lang: "\n".join(lines) for lang, lines in raw["opening"].items()}
+            if stage is Stage.LISTEN
+            else None
+        )
         stages[stage] = StageScript(
-            client=_localised(body["client"], f"{where} {name}.client"),
+            client=_localised(client, f"{where} {name}.client"),
             harsh=_localised(body["harsh"], f"{where} {name}.harsh"),
             note=_localised(body["note"], f"{where} {name}.note"),
             model=_localised(body["model"], f"{where} {name}.model"),

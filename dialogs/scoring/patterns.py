@@ -34,6 +34,7 @@ class Pattern:
     source: str
     elements: tuple[Element, ...]
     question_only: bool
+    exact_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,8 @@ class Found:
 
 
 def _word(language: Language, word: str) -> str:
+    if word.startswith("="):  # exactly as written: "=мне" must not widen to every form of "я"
+        return word[1:].lower().replace("ё", "е")
     word = word.lower().replace("ё", "е")
     return english_stem(word) if language is Language.EN else word
 
@@ -68,13 +71,19 @@ def compile_pattern(language: Language, source: str) -> Pattern:
         raise ValueError(f"pattern {source!r} must start with a word or #")
     if elements[-1] is Wildcard.GAP:
         raise ValueError(f"pattern {source!r} must not end with ~")
-    return Pattern(source, tuple(elements), question_only)
+    exact = frozenset(
+        part[1:].lower().replace("ё", "е")
+        for word in words
+        for part in word.split("|")
+        if part.startswith("=")
+    )
+    return Pattern(source, tuple(elements), question_only, exact)
 
 
-def pattern_words(pattern: Pattern) -> set[str]:
-    return {
-        word for element in pattern.elements if isinstance(element, frozenset) for word in element
-    }
+def lemma_words(pattern: Pattern) -> set[str]:
+    """The words of a pattern that stand for all their forms (those not marked `=`)."""
+    words = {w for element in pattern.elements if isinstance(element, frozenset) for w in element}
+    return words - pattern.exact_words
 
 
 def is_russian_lemma(word: str) -> bool:

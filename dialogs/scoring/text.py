@@ -102,7 +102,7 @@ def normal_forms(language: Language, word: str) -> frozenset[str]:
     """What a single word of a pattern or a reply is matched as."""
     if language is Language.RU:
         return russian_forms(word)
-    return frozenset({english_stem(word)})
+    return frozenset({english_stem(word), word.lower()})
 
 
 def _words_en(text: str) -> list[tuple[int, int, str]]:

@@ -1,0 +1,1 @@
+"""Practice scenarios as data: one YAML file per scenario, both languages in each."""
