@@ -124,7 +124,7 @@ def _propose(
         return (solution.reaction[language], *_advance(scenario, state, language))
     if solution is not None and not solution.accepted:
         answer = solution.reaction[language]
-    elif solution is None and result.verdict is not Verdict.BAD:
+    elif solution is None and not result.flags:
         answer = t(language, "practice.client.no_solution")
     else:
         answer = scenario.stages[Stage.PROPOSE].harsh[language]

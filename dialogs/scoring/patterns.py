@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from dialogs.i18n import Language
-from dialogs.scoring.text import NEGATIONS, Analysed, english_stem, russian_lemmas
+from dialogs.scoring.text import NEGATIONS, Analysed, Token, english_stem, russian_lemmas
 
 GAP_WORDS = 3
 
@@ -35,6 +35,7 @@ class Pattern:
     elements: tuple[Element, ...]
     question_only: bool
     exact_words: frozenset[str] = frozenset()
+    sentence_start: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,9 @@ def compile_pattern(language: Language, source: str) -> Pattern:
     question_only = bool(words) and words[0] == "?"
     if question_only:
         words = words[1:]
+    sentence_start = bool(words) and words[0] == "^"
+    if sentence_start:
+        words = words[1:]
     elements: list[Element] = []
     for word in words:
         if word in {w.value for w in Wildcard}:
@@ -77,7 +81,7 @@ def compile_pattern(language: Language, source: str) -> Pattern:
         for part in word.split("|")
         if part.startswith("=")
     )
-    return Pattern(source, tuple(elements), question_only, exact)
+    return Pattern(source, tuple(elements), question_only, exact, sentence_start)
 
 
 def lemma_words(pattern: Pattern) -> set[str]:
@@ -89,6 +93,10 @@ def lemma_words(pattern: Pattern) -> set[str]:
 def is_russian_lemma(word: str) -> bool:
     """Whether `word` is one of its own dictionary forms, so that inflected replies match it."""
     return word in russian_lemmas(word)
+
+
+def _starts_sentence(tokens: Sequence[Token], index: int) -> bool:
+    return index == 0 or tokens[index - 1].sentence != tokens[index].sentence
 
 
 class Matcher:
@@ -121,6 +129,8 @@ class Matcher:
                 candidates.extend(self._by_word.get(form, ()))
             for rule, pattern in candidates:
                 if pattern.question_only and token.sentence not in analysed.questions:
+                    continue
+                if pattern.sentence_start and not _starts_sentence(tokens, index):
                     continue
                 last = self._match(analysed, pattern.elements, 1, index + 1)
                 if last is None:
