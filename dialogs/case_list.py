@@ -15,6 +15,7 @@ from enum import StrEnum
 from dialogs.periods import Period, PeriodError, is_period_word, parse_period
 
 PAGE_SIZE = 10
+LARGEST_ID = 2**31 - 1  # row ids are 32-bit in the database; a larger one names nobody
 
 
 class ListFilter(StrEnum):
@@ -82,6 +83,8 @@ def parse_list_arguments(words: Sequence[str], today: dt.date) -> ListRequest:
     if chosen is ListFilter.EMPLOYEE:
         query = " ".join(words[1:]).lstrip("@")
         if query.isdigit():
+            if not 0 < int(query) <= LARGEST_ID:
+                raise ListArgumentsError(query)
             return ListRequest(ListFilter.EMPLOYEE, int(query))
         return ListRequest(ListFilter.EMPLOYEE, employee_query=query)
     if len(words) > 1:
@@ -97,6 +100,8 @@ def page_from_button(filter_name: str, subject: int, page: int) -> ListRequest |
         return None
     request = ListRequest(chosen, subject, page)
     if chosen is ListFilter.DATES and request.period is None:
+        return None
+    if chosen is ListFilter.EMPLOYEE and not 0 < subject <= LARGEST_ID:
         return None
     return request
 

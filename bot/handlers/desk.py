@@ -43,6 +43,8 @@ from storage.models import Case, Employee
 from storage.repositories import cases, clients, employees, practice, praise, reports, wellbeing
 
 DEFAULT_STATS_PERIOD = "month"
+# Case ids are 32-bit integers in PostgreSQL; a bigger number typed or forged names no case.
+LARGEST_CASE_ID = 2**31 - 1
 WELLBEING_SHOWN = 10
 
 
@@ -174,9 +176,13 @@ async def list_page(turn: Turn, update: Update, context: CoachContext) -> None:
     await _show_list(turn, request, edit_message_id=message_id)
 
 
+async def _case(turn: Turn, case_id: int) -> Case | None:
+    return await cases.get(turn.session, case_id) if 0 < case_id <= LARGEST_CASE_ID else None
+
+
 async def _visible_case(turn: Turn, case_id: int) -> Case | None:
     """The case if it exists and the viewer may see it; None in every other situation alike."""
-    case = await cases.get(turn.session, case_id)
+    case = await _case(turn, case_id)
     if case is None:
         return None
     if not may_see_case(
@@ -330,7 +336,7 @@ async def _praised_employee(turn: Turn, target: str) -> tuple[Employee | None, i
     """Who `/praise` names: the owner of case N, or a colleague by name; else an error key."""
     number = target.lstrip("#")
     if number.isdigit() and len(number) <= 12:
-        case = await cases.get(turn.session, int(number))
+        case = await _case(turn, int(number))
         if case is None:
             return None, None, "desk.case.not_found"
         return await employees.get(turn.session, case.owner_id), case.id, ""
@@ -424,7 +430,7 @@ async def forget_client_command(turn: Turn, update: Update, context: CoachContex
     if len(words) != 1 or not number.isdigit() or len(number) > 12:
         turn.say(turn.t("desk.forget.usage"))
         return
-    case = await cases.get(turn.session, int(number))
+    case = await _case(turn, int(number))
     if case is None:
         turn.say(turn.t("desk.case.not_found", case_id=int(number)))
         return

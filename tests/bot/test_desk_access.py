@@ -23,6 +23,7 @@ STAFF = make_user(3, first_name="Анна")
 OTHER_STAFF = make_user(4, first_name="Олег")
 TRAINEE = make_user(5, first_name="Тимур")
 MISSING_CASE = 999_999
+BEYOND_ANY_ID = 999_999_999_999  # fits a button, not a PostgreSQL integer
 
 
 @dataclass
@@ -135,7 +136,14 @@ async def test_a_trainee_sees_no_case_and_no_list(office: Office) -> None:
 
 @pytest.mark.parametrize(
     "data",
-    ["open:abc", "open:1:2", "list:nonsense:0:0", "list:dates:1:0", "list:all:0"],
+    [
+        "open:abc",
+        "open:1:2",
+        "list:nonsense:0:0",
+        "list:dates:1:0",
+        "list:all:0",
+        f"list:employee:{BEYOND_ANY_ID}:0",
+    ],
 )
 async def test_a_malformed_button_changes_nothing(office: Office, data: str) -> None:
     replies = await office.coach.press(STAFF, _forged_press(office.coach, 3, data), "forged")
@@ -201,3 +209,9 @@ async def test_the_other_staff_member_cannot_open_annas_case_by_button(office: O
     assert text == f"Обращение №{office.own_case} не найдено."
     assert "доставка" not in text
     assert OTHER_STAFF.id == 4
+
+
+async def test_a_number_beyond_any_case_id_is_simply_not_found(office: Office) -> None:
+    by_number = await _case_by_number(office, 2, BEYOND_ANY_ID)
+    by_button = await _reply_text(await _case_by_button(office, 2, BEYOND_ANY_ID))
+    assert by_number == by_button == f"Обращение №{BEYOND_ANY_ID} не найдено."
