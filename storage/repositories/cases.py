@@ -238,3 +238,18 @@ async def erase_notes_before(session: AsyncSession, cutoff: dt.datetime) -> int:
         event.text = None
     await session.flush()
     return len(events)
+
+
+async def handoffs_overdue(session: AsyncSession, *, now: dt.datetime) -> Sequence[Case]:
+    """Cases handed to a colleague who has not accepted them by the deadline."""
+    return (
+        await session.scalars(
+            select(Case)
+            .where(
+                Case.stage == "handed_off",
+                Case.handoff_due_at.is_not(None),
+                Case.handoff_due_at <= now,
+            )
+            .order_by(Case.id)
+        )
+    ).all()
