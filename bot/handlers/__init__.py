@@ -20,7 +20,7 @@ from dialogs.i18n import t
 log = logging.getLogger(__name__)
 
 # The areas, in the order their handlers are tried. A module joins here when its area lands.
-AREAS: tuple[str, ...] = ("desk", "call", "practice")
+AREAS: tuple[str, ...] = ("desk", "practice")
 
 
 def register(application: CoachApplication) -> None:
