@@ -131,6 +131,21 @@ def employee_choice(language: Language, employees: Sequence[tuple[int, str]]) ->
     )
 
 
+def _event_detail(language: Language, event: CaseEvent) -> str:
+    """What a line without free text says: the field filled in, the alert raised."""
+    data = event.data or {}
+    if event.kind == "field" and data.get("field"):
+        field = str(data["field"])
+        key = f"desk.field.{field}"
+        name = t(language, key) if has(language, key) else field
+        value = data.get("value")
+        return f"{escape(name)}: {escape(str(value))}" if value is not None else escape(name)
+    if event.kind == "alert" and data.get("alert"):
+        key = f"desk.field.alert_{data['alert']}"
+        return t(language, key) if has(language, key) else escape(str(data["alert"]))
+    return ""
+
+
 def _event_text(language: Language, event: CaseEvent) -> str:
     text = escape((event.text or "")[:EVENT_TEXT_LIMIT])
     if event.kind == "opened":
@@ -143,10 +158,14 @@ def _event_text(language: Language, event: CaseEvent) -> str:
             target=_stage(language, event.to_stage),
         )
         return f"{line}: {text}" if text else line
+    detail = _event_detail(language, event)
+    if detail and text:
+        text = f"{detail} — {text}"
+    text = text or detail or "—"
     key = f"desk.event.{event.kind}"
     if has(language, key):
-        return t(language, key, text=text or "—")
-    return f"{escape(event.kind)}: {text or '—'}"
+        return t(language, key, text=text)
+    return f"{escape(event.kind)}: {text}"
 
 
 def _follow_up_outcome(language: Language, outcome: str) -> str:

@@ -116,3 +116,26 @@ async def test_a_case_number_is_required(coach: CoachHarness) -> None:
     for command in ("/case", "/case abc", "/case 1 2"):
         [reply] = await coach.send(SUPERVISOR, command)
         assert reply.text == "Укажите номер обращения: /case 42"
+
+
+async def test_fields_and_alerts_without_text_say_what_they_were(coach: CoachHarness) -> None:
+    await add_employee(coach, 2, "Сергей", Role.SUPERVISOR)
+    anna = await add_employee(coach, 3, "Анна", Role.STAFF)
+    async with sessionmaker_of(coach).begin() as session:
+        case = await make_case(session, anna)
+        await cases.add_event(
+            session, case, actor_id=anna, kind="field", data={"field": "temperature", "value": 4}
+        )
+        await cases.add_event(
+            session,
+            case,
+            actor_id=anna,
+            kind="field",
+            text="Вернуть деньги",
+            data={"field": "client_wants"},
+        )
+        await cases.add_event(session, case, actor_id=None, kind="alert", data={"alert": "legal"})
+    [card] = await coach.send(SUPERVISOR, f"/case {case.id}")
+    assert "· Анна · ✏️ накал: 4" in card.text
+    assert "✏️ чего хочет клиент — Вернуть деньги" in card.text
+    assert "· бот · 🔔 замечена угроза судом" in card.text
