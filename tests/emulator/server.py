@@ -595,8 +595,10 @@ class BotApiEmulator:
         return update
 
     def deliver_twice(self, update: dict[str, Any]) -> dict[str, Any]:
-        """Queue the update and, right behind it, the same update again (same update_id)."""
-        self.enqueue(update)
+        """Queue an update a user action just queued once more (same update_id), right behind it.
+
+        The copy is handed out even if the bot's offset has confirmed the first one meanwhile.
+        """
         return self.enqueue(copy.deepcopy(update), forced=True)
 
     def redeliver(self, update_id: int) -> dict[str, Any]:

@@ -168,8 +168,9 @@ async def test_allowed_updates_filters_updates_created_afterwards(
 async def test_the_same_update_can_be_delivered_twice(emulator: BotApiEmulator, bot: Bot) -> None:
     user = emulator.user(5)
     emulator.deliver_twice(user.send("/start"))
-    first, again = await bot.get_updates(limit=1), await bot.get_updates(limit=1)
-    assert first[0].update_id == again[0].update_id
+    first, again = await bot.get_updates()
+    assert first.update_id == again.update_id
+    assert await bot.get_updates(offset=first.update_id + 1) == ()
 
 
 async def test_a_confirmed_update_can_be_redelivered_once(
