@@ -86,17 +86,14 @@ def _case_query(turn: Turn, request: ListRequest) -> reports.CaseQuery:
     viewer = _employee(turn)
     visible_to = None if is_supervising(_role(turn)) else viewer.id
     chosen = request.filter
-    if chosen is ListFilter.DATES:
-        assert request.period is not None
-        start, end = request.period.bounds(turn.settings.zone)
+    period = request.period
+    if period is not None:
+        start, end = period.bounds(turn.settings.zone)
         return reports.CaseQuery(visible_to=visible_to, created_from=start, created_to=end)
+    owner_id = {ListFilter.MINE: viewer.id, ListFilter.EMPLOYEE: request.subject}.get(chosen)
     return reports.CaseQuery(
         visible_to=visible_to,
-        owner_id=viewer.id
-        if chosen is ListFilter.MINE
-        else request.subject
-        if chosen is ListFilter.EMPLOYEE
-        else None,
+        owner_id=owner_id,
         open_only=chosen is ListFilter.OPEN,
         overdue_at=turn.now if chosen is ListFilter.OVERDUE else None,
         escalated=chosen is ListFilter.ESCALATED,

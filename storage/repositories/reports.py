@@ -166,13 +166,15 @@ async def client_cases_since(session: AsyncSession, since: dt.datetime) -> list[
 async def unfinished_follow_ups(
     session: AsyncSession, *, due_before: dt.datetime
 ) -> list[PendingFollowUp]:
-    """Call-backs due before `due_before` with no outcome and not cancelled."""
+    """Call-backs of open cases due before `due_before`, with no outcome and not cancelled."""
     rows = await session.execute(
         select(FollowUp.id, FollowUp.case_id, FollowUp.due_at)
+        .join(Case, Case.id == FollowUp.case_id)
         .where(
             FollowUp.completed_at.is_(None),
             FollowUp.cancelled_at.is_(None),
             FollowUp.due_at < due_before,
+            Case.stage.not_in(CLOSED_STAGES),
         )
         .order_by(FollowUp.due_at)
     )

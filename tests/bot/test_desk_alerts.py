@@ -150,3 +150,13 @@ async def test_nothing_is_raised_while_there_is_no_supervisor(database_url: str)
         assert await _run(coach) == []
         await add_employee(coach, SUPERVISOR_ID, "Mary", Role.SUPERVISOR, language="en")
         assert _recipients(await _run(coach)) == [SUPERVISOR_ID]
+
+
+async def test_a_closed_case_with_a_forgotten_follow_up_raises_nothing(
+    coach: CoachHarness,
+) -> None:
+    now = utcnow()
+    async with sessionmaker_of(coach).begin() as session:
+        case = await make_case(session, STAFF_ID, stage="closed", outcome="resolved")
+        await follow_ups.schedule(session, case.id, now - dt.timedelta(hours=3))
+    assert await _run(coach, now) == []
