@@ -56,10 +56,7 @@ class Rubric:
     good_from: int
     needs_work_from: int
     matchers: Mapping[Language, Matcher]
-
-    @property
-    def earning_rules(self) -> frozenset[str]:
-        return frozenset(rule for points in self.stage_points.values() for rule, _ in points)
+    earning_rules: frozenset[str]  # rules that earn points somewhere: they respect negation
 
 
 def _rule(name: str, raw: Mapping[str, Any]) -> Rule:
@@ -104,6 +101,7 @@ def parse_rubric(raw: Mapping[str, Any]) -> Rubric:
         good_from=int(raw["verdicts"]["good"]),
         needs_work_from=int(raw["verdicts"]["needs_work"]),
         matchers=MappingProxyType(matchers),
+        earning_rules=frozenset(r for points in stage_points.values() for r, _ in points),
     )
 
 
