@@ -37,6 +37,10 @@ class FollowUpRow:
         """A call-back the client was told about: not withdrawn before it was due."""
         return self.cancelled_at is None or self.cancelled_at > self.due_at
 
+    def settled(self, now: dt.datetime) -> bool:
+        """Whether it can be judged yet: done, or past its time and the grace period."""
+        return self.completed_at is not None or self.due_at + FOLLOW_UP_GRACE < now
+
 
 @dataclass(frozen=True, slots=True)
 class CaseRow:
@@ -77,6 +81,10 @@ class CaseRow:
     @property
     def follow_up_promised(self) -> bool:
         return any(follow_up.promised for follow_up in self.follow_ups)
+
+    def follow_up_due(self, now: dt.datetime) -> bool:
+        """A call-back was promised and its time has come: it was either kept or it was not."""
+        return any(f.promised and f.settled(now) for f in self.follow_ups)
 
     @property
     def follow_up_kept(self) -> bool:

@@ -53,7 +53,7 @@ class Statistics:
 
     @property
     def kept_share(self) -> float | None:
-        """Kept call-backs among the cases where one was promised; None when none was."""
+        """Kept call-backs among the cases whose call-back came due; None when none did."""
         if not self.follow_ups_promised:
             return None
         return self.follow_ups_kept / self.follow_ups_promised
@@ -89,8 +89,14 @@ def _average(values: Sequence[int]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def compute(rows: Sequence[CaseRow], period: Period, zone: ZoneInfo) -> Statistics:
-    """Every figure of `/stats` for the cases opened in `period`."""
+def compute(
+    rows: Sequence[CaseRow], period: Period, zone: ZoneInfo, *, now: dt.datetime
+) -> Statistics:
+    """Every figure of `/stats` for the cases opened in `period`, as they stand at `now`.
+
+    A call-back still ahead of its time is neither kept nor missed yet, so it is left out of the
+    kept share until it is done or overdue.
+    """
     hours = [h for row in rows if (h := row.hours_to_close) is not None]
     # Temperature moves are compared on the same cases: closed ones where both ends were noted.
     both_ends = [
@@ -98,7 +104,7 @@ def compute(rows: Sequence[CaseRow], period: Period, zone: ZoneInfo) -> Statisti
         for row in rows
         if not row.is_open and row.temperature_start is not None and row.temperature is not None
     ]
-    promised = [row for row in rows if row.follow_up_promised]
+    promised = [row for row in rows if row.follow_up_due(now)]
     return Statistics(
         total=len(rows),
         open=sum(1 for row in rows if row.is_open),

@@ -280,7 +280,7 @@ async def stats_command(turn: Turn, update: Update, context: CoachContext) -> No
     assert period is not None
     start, end = period.bounds(turn.settings.zone)
     rows = await reports.case_rows(turn.session, created_from=start, created_to=end)
-    figures = compute(rows, period, turn.settings.zone)
+    figures = compute(rows, period, turn.settings.zone, now=turn.now)
     label = _period_label(turn, period)
     turn.say(statistics_text(turn.language, figures, label))
     language = turn.language

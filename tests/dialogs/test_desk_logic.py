@@ -164,9 +164,10 @@ def test_statistics_over_plain_rows() -> None:
             temperature=4,
             follow_ups=(FollowUpRow(_at(4)),),
         ),
-        _row(3, _at(10), stage="propose", department="sales"),
+        # Its call-back is still ahead: neither kept nor missed yet.
+        _row(3, _at(10), stage="propose", department="sales", follow_ups=(FollowUpRow(_at(25)),)),
     ]
-    figures = compute(rows, period, UTC)
+    figures = compute(rows, period, UTC, now=_at(20))
     assert figures.total == 3
     assert figures.open == 1
     assert figures.by_outcome == (("escalated", 1), ("resolved", 1))
@@ -174,6 +175,7 @@ def test_statistics_over_plain_rows() -> None:
     assert figures.by_department == (("sales", 1),)
     assert figures.median_hours_to_close == 13.0
     assert figures.kept_share == 0.5
+    assert figures.follow_ups_promised == 2
     assert figures.temperature_start_average == 4.5
     assert figures.temperature_close_average == 3.0
 
