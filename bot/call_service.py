@@ -356,7 +356,13 @@ class CallService:
         if trigger == "escalate":
             await self._alert_escalation(case, stage)
         elif trigger == "hand_off" and colleague is not None:
-            self._queue(colleague, "call.handoff.offer", ("acknowledge",), stage=stage)
+            self._queue(
+                colleague,
+                "call.handoff.offer",
+                ("acknowledge",),
+                stage=stage,
+                employee=self.actor.name,
+            )
         elif trigger in ("take", "acknowledge") and previous_owner_id != self.actor.id:
             previous_owner = await employees.get(self.session, previous_owner_id)
             if previous_owner is not None:
