@@ -621,6 +621,8 @@ class CallService:
         question = ""
         if after and stage in CHECKLIST:
             question = self.t(f"call.after.question.{stage.value}")
+        elif stage is Stage.CLOSING:
+            question = self._closing_question(case)
         return CaseView(
             **base,
             lines=lines,
@@ -749,6 +751,13 @@ class CallService:
 
     def _time_row(self, trigger: str) -> tuple[Choice, ...]:
         return tuple(self._choice(quick.value, trigger, quick.value) for quick in QuickTime)
+
+    def _closing_question(self, case: Case) -> str:
+        if not case.root_cause:
+            return self.t("call.view.choose_root_cause")
+        if not case.department:
+            return self.t("call.view.choose_department")
+        return self.t("call.view.close_ready")
 
     def _closing_rows(self, case: Case) -> list[tuple[Choice, ...]]:
         if not case.root_cause:
