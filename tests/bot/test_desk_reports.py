@@ -7,7 +7,10 @@ import asyncio
 import csv
 import datetime as dt
 import io
+import os
 import struct
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -224,3 +227,35 @@ async def test_the_command_line_export_writes_to_standard_output(
     rows = _read_csv(capfdbinary.readouterr().out)
     assert len(rows) == 7
     assert {row["employee"] for row in rows} == {"Анна-Мария Ёлкина", "'=Олег"}
+
+
+async def test_complaint_coach_export_as_typed_in_a_shell(
+    coach: CoachHarness, database_url: str, tmp_path: Path
+) -> None:
+    await _seed(coach)
+    env = {
+        **os.environ,
+        "COMPLAINT_COACH_ENV_FILE": "/nonexistent",
+        "DATABASE_URL": database_url,
+        "TIMEZONE": "UTC",
+    }
+    output = tmp_path / "ноябрь.csv"
+    command = [sys.executable, "-m", "bot.cli", "export", "--from", "2026-11-10"]
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [*command, "--to", "2026-11-19", "--output", str(output)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "4 case(s) written" in done.stderr
+    rows = _read_csv(output.read_bytes())
+    assert [row["opened_at"] for row in rows] == [
+        "2026-11-10 09:00",
+        "2026-11-17 09:00",
+        "2026-11-18 09:00",
+        "2026-11-19 09:00",
+    ]
