@@ -143,6 +143,8 @@ class CallService:
         refusal = self._access_refusal(case, action.action)
         if refusal:
             return Result(notice=self.t(f"call.refusal.{refusal}"), refused=True)
+        if case.owner_id == self.actor.id:
+            self.actor.pending_input = None  # a tap answers the screen, not the earlier question
         if action.action in TRIGGERS:
             return await self._fire(case, action.action, action.argument)
         handler = getattr(self, f"_do_{action.action}", None)

@@ -46,6 +46,8 @@ async def queue_due_reminders(
         )
         await session.flush()  # the buttons carry the case's version after this line
         owner = case.owner
+        if owner.telegram_id <= 0:
+            continue  # the terminal's user has no chat to remind; the timeline keeps the line
         view = await CallService(session, settings, owner, now=now).view(case)
         language = _language(owner)
         text, keyboard = render_html(

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.delivery import flush_outbox
 from bot.reminders import queue_due_reminders
-from dialogs.i18n import t
+from dialogs.i18n import t, t_list
 from storage.models import Alert, WellbeingAnswer, utcnow
 from tests.bot.call_support import (
     cases_in,
@@ -347,3 +347,26 @@ async def test_a_typed_call_back_date_schedules_the_follow_up(
     assert "31.12 15:30" in latest(coach, staff).text
     [(case, _)] = await cases_in(database_url)
     assert case.stage == "awaiting_follow_up"
+
+
+async def test_the_worth_fighting_for_check_counts_the_criteria_marked(
+    coach: CoachHarness,
+) -> None:
+    _, staff, _ = await team(coach, "ru")
+    await coach.send(staff, "/call")
+    await taps(
+        coach,
+        staff,
+        label("ru", "heard_out"),
+        label("ru", "facts_clear"),
+        label("ru", "fault_client"),
+        label("ru", "explained"),
+        label("ru", "worth"),
+    )
+    criteria = t_list("ru", "call.worth.criteria")
+    await tap(coach, staff, f"▫️ {criteria[0]}")
+    assert t("ru", "call.worth.respect", count=1) in screen(coach, staff).text
+    await tap(coach, staff, f"▫️ {criteria[4]}")
+    assert t("ru", "call.worth.fight", count=2) in screen(coach, staff).text
+    await tap(coach, staff, label("ru", "worth_done"))
+    assert t("ru", "call.stage.propose.tip") in screen(coach, staff).text
