@@ -332,6 +332,15 @@ def statistics_text(language: Language, figures: Statistics, period_label: str) 
                 "desk.stats.by_department",
                 list=_counts(language, "department", figures.by_department),
             ),
+            t(
+                language,
+                "desk.stats.by_employee",
+                list=", ".join(
+                    t(language, "desk.stats.employee", name=escape(name), total=total, open=open_)
+                    for name, total, open_ in figures.by_employee
+                )
+                or t(language, "desk.digest.none"),
+            ),
             t(language, "desk.stats.median", hours=_number(figures.median_hours_to_close)),
             t(
                 language,

@@ -44,6 +44,7 @@ class Statistics:
     by_fault: tuple[tuple[str, int], ...]
     by_root_cause: tuple[tuple[str, int], ...]
     by_department: tuple[tuple[str, int], ...]
+    by_employee: tuple[tuple[str, int, int], ...]  # name, cases, of them still open
     median_hours_to_close: float | None
     follow_ups_promised: int
     follow_ups_kept: int
@@ -63,6 +64,16 @@ def ranked(values: Iterable[str | None]) -> tuple[tuple[str, int], ...]:
     """Counts of the known values, most frequent first, ties in alphabetical order."""
     counts = Counter(value for value in values if value)
     return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def employee_load(rows: Sequence[CaseRow]) -> tuple[tuple[str, int, int], ...]:
+    """Cases per employee and how many are still open: who may be overloaded, busiest first."""
+    totals: Counter[str] = Counter(row.owner_name for row in rows)
+    still_open: Counter[str] = Counter(row.owner_name for row in rows if row.is_open)
+    return tuple(
+        (name, count, still_open[name])
+        for name, count in sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+    )
 
 
 def series_key(row: CaseRow) -> str:
@@ -112,6 +123,7 @@ def compute(
         by_fault=ranked(row.fault for row in rows),
         by_root_cause=ranked(row.root_cause for row in rows),
         by_department=ranked(row.department for row in rows),
+        by_employee=employee_load(rows),
         median_hours_to_close=statistics.median(hours) if hours else None,
         follow_ups_promised=len(promised),
         follow_ups_kept=sum(1 for row in promised if row.follow_up_kept),

@@ -126,6 +126,7 @@ async def test_stats_give_the_numbers_and_a_png_chart(coach: CoachHarness) -> No
     assert "Открыто обращений: 6, ещё в работе: 1" in text
     assert "Итоги: решено — 3, передано руководителю — 1, клиент остался недоволен — 1" in text
     assert "Причины: доставка — 3, счета и оплата — 1, продукт — 1" in text
+    assert "По сотрудникам: =Олег — 3 (в работе 0), Анна-Мария Ёлкина — 3 (в работе 1)" in text
     # Closing took 2, 24, 1, 24 and 3 hours: the median is 3.
     assert "Медианное время до закрытия: 3.0 ч" in text
     # Two call-backs promised; one done on time, one six hours late.

@@ -173,6 +173,7 @@ def test_statistics_over_plain_rows() -> None:
     assert figures.by_outcome == (("escalated", 1), ("resolved", 1))
     assert figures.by_fault == (("ours", 2),)
     assert figures.by_department == (("sales", 1),)
+    assert figures.by_employee == (("Анна", 3, 1),)
     assert figures.median_hours_to_close == 13.0
     assert figures.kept_share == 0.5
     assert figures.follow_ups_promised == 2
