@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from dialogs.case_terms import Stage
-from dialogs.i18n import Language
+from dialogs.i18n import Language, t
 from dialogs.practice import get_scenario
 from dialogs.practice.scenarios import Scenario
 from tests.support.offline_telegram import CoachHarness, Sent, coach_harness, make_user
@@ -131,3 +131,19 @@ async def test_supervisors_see_every_trainees_sessions_by_stage(coach: CoachHarn
 async def test_trainees_cannot_see_the_trainees_overview(coach: CoachHarness) -> None:
     [refused] = await coach.send(TRAINEE, "/trainees")
     assert "недоступна" in refused.text
+
+
+async def test_typed_text_goes_to_the_practice_while_it_runs_then_back_to_the_case(
+    coach: CoachHarness,
+) -> None:
+    unsupported = t(Language.EN, "error.unsupported_message")
+    await coach.send(STAFF, "/call")
+    await _pick(coach, STAFF, "Charged twice")
+    during = await coach.send(STAFF, "The client is shouting about the bill.")
+    assert len(during) == 1
+    assert "📊 Listen" in during[0].text
+
+    await coach.send(STAFF, "/stop")
+    after = await coach.send(STAFF, "The client is shouting about the bill.")
+    assert any("Case #1" in r.text for r in after)  # the call coach took it as a note
+    assert not any("📊" in r.text or unsupported in r.text for r in after)
