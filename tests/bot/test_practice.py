@@ -147,3 +147,11 @@ async def test_typed_text_goes_to_the_practice_while_it_runs_then_back_to_the_ca
     after = await coach.send(STAFF, "The client is shouting about the bill.")
     assert any("Case #1" in r.text for r in after)  # the call coach took it as a note
     assert not any("📊" in r.text or unsupported in r.text for r in after)
+
+
+async def test_a_scenario_can_be_named_in_the_command(coach: CoachHarness) -> None:
+    [unknown] = await coach.send(STAFF, "/practice no_such_scenario")
+    assert "There is no such scenario" in unknown.text
+    [opening] = await coach.send(STAFF, "/practice rude_courier")
+    assert "<b>The rude courier</b>" in opening.text
+    assert "Your move — stage “Listen”" in opening.text
