@@ -118,7 +118,18 @@ def case_list(
         )
     if paging:
         buttons.append(tuple(paging))
+    if request.filter is ListFilter.ALL:
+        buttons.extend(grid([_shortcut(language, chosen) for chosen in SHORTCUTS], 4))
     return "\n".join(lines), tuple(buttons)
+
+
+# The filters offered as buttons under the unfiltered list: one tap instead of typing on a phone.
+SHORTCUTS = (ListFilter.OPEN, ListFilter.OVERDUE, ListFilter.LEGAL, ListFilter.ESCALATED)
+
+
+def _shortcut(language: Language, chosen: ListFilter) -> Button:
+    label = t(language, f"desk.filter.{chosen.value}")
+    return Button(label[:1].upper() + label[1:], callback.ListPage(chosen.value, 0, 0).encode())
 
 
 def employee_choice(language: Language, employees: Sequence[tuple[int, str]]) -> Keyboard:

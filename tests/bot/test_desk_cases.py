@@ -210,3 +210,15 @@ async def test_the_list_speaks_english_to_an_english_supervisor(coach: CoachHarn
     assert "Cases: legal threats" in listing.text
     assert "1 found, page 1 of 1" in listing.text
     assert "Анна" in listing.text
+
+
+async def test_the_unfiltered_list_offers_filters_as_buttons(
+    coach: CoachHarness, seeded: dict[str, int]
+) -> None:
+    [listing] = await coach.send(SUPERVISOR, "/cases")
+    replies = await coach.press(SUPERVISOR, listing, "Угрозы судом")
+    [edit] = [r for r in replies if r.method == "editMessageText"]
+    assert edit.message_id == listing.message_id
+    assert "Обращения: угрозы судом" in edit.text
+    assert _opened(edit) == {seeded["legal"]}
+    assert all("Открытые" not in b["text"] for b in edit.buttons)
