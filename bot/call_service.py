@@ -167,7 +167,7 @@ class CallService:
             return Result(notice=self.t("call.view.no_open_case"))
         if case.stage in (Stage.CLOSED, Stage.CANCELLED):
             self.actor.pending_input = None
-            return Result(notice=self.t("call.refusal.closed_case"))
+            return Result(notice=self.t("call.view.no_open_case"))
         pending = (self.actor.pending_input or "").removeprefix(PENDING_PREFIX)
         self.actor.pending_input = None
         text = text.strip()

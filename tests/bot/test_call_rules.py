@@ -370,3 +370,11 @@ async def test_the_worth_fighting_for_check_counts_the_criteria_marked(
     assert t("ru", "call.worth.fight", count=2) in screen(coach, staff).text
     await tap(coach, staff, label("ru", "worth_done"))
     assert t("ru", "call.stage.propose.tip") in screen(coach, staff).text
+
+
+async def test_text_after_the_case_is_closed_points_to_call(coach: CoachHarness) -> None:
+    _, staff, _ = await team(coach, "en")
+    await coach.send(staff, "/call")
+    await taps(coach, staff, label("en", "cancel"))
+    [reply] = await coach.send(staff, "one more thing")
+    assert reply.text == t("en", "call.view.no_open_case")
