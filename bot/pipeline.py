@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
-from telegram import Update, User
+from telegram import Chat, Update, User
 from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop
 
 from bot.context import CoachContext
 from bot.delivery import deliver
@@ -100,6 +101,12 @@ def turn_handler(*, employees_only: bool = True) -> Callable[[TurnHandler], PTBC
             chat, user = update.effective_chat, update.effective_user
             if chat is None or user is None or chat.type != ChatType.PRIVATE:
                 return
+            await _take(update, context, chat, user)
+            # The update is this handler's, whatever became of it: no later group (the catch-alls)
+            # may answer it again, e.g. after a stale press or a database failure rolled back.
+            raise ApplicationHandlerStop
+
+        async def _take(update: Update, context: CoachContext, chat: Chat, user: User) -> None:
             settings, sessionmaker = context.services.ready()
             turn: Turn | None = None
             try:

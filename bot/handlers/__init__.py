@@ -10,7 +10,13 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot import callback_data
 from bot.context import CoachApplication, CoachContext
@@ -20,7 +26,7 @@ from dialogs.i18n import t
 log = logging.getLogger(__name__)
 
 # The areas, in the order their handlers are tried. A module joins here when its area lands.
-AREAS: tuple[str, ...] = ("desk", "practice")
+AREAS: tuple[str, ...] = ("desk", "call", "practice")
 
 
 def register(application: CoachApplication) -> None:
@@ -51,6 +57,12 @@ async def on_error(update: object, context: CoachContext) -> None:
     log.error("unhandled error while handling an update", exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
+    await _apologise(update, update.effective_chat.id, context)
+    # The update has had its answer: the catch-alls of later groups must not add another.
+    raise ApplicationHandlerStop
+
+
+async def _apologise(update: Update, chat_id: int, context: CoachContext) -> None:
     settings = context.services.settings
     user = update.effective_user
     language = "en" if user and (user.language_code or "").startswith("en") else None
@@ -59,8 +71,6 @@ async def on_error(update: object, context: CoachContext) -> None:
         if update.callback_query is not None:
             await update.callback_query.answer(t(language, "error.unexpected"), show_alert=True)
         else:
-            await context.bot.send_message(
-                update.effective_chat.id, t(language, "error.unexpected")
-            )
+            await context.bot.send_message(chat_id, t(language, "error.unexpected"))
     except Exception as error:  # the apology is best effort; the failure is already logged
         log.warning("could not apologise to the user: %s", type(error).__name__)
