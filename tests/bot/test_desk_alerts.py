@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.desk_jobs import run_alerts
+from bot.desk_jobs import queue_alerts, run_alerts
 from dialogs.access import Role
 from storage.models import utcnow
-from storage.repositories import follow_ups, wellbeing
+from storage.repositories import follow_ups, outbox, wellbeing
 from tests.support.desk_seed import add_client, add_employee, make_case, sessionmaker_of
 from tests.support.offline_telegram import CoachHarness, Sent, coach_harness, make_user
 
@@ -160,3 +161,21 @@ async def test_a_closed_case_with_a_forgotten_follow_up_raises_nothing(
         case = await make_case(session, STAFF_ID, stage="closed", outcome="resolved")
         await follow_ups.schedule(session, case.id, now - dt.timedelta(hours=3))
     assert await _run(coach, now) == []
+
+
+async def test_two_processes_raising_at_once_tell_supervisors_once(coach: CoachHarness) -> None:
+    now = utcnow()
+    async with sessionmaker_of(coach).begin() as session:
+        late = await make_case(session, STAFF_ID, stage="awaiting_follow_up")
+        await follow_ups.schedule(session, late.id, now - dt.timedelta(hours=2))
+    settings, sessionmaker = coach.application.bot_data.ready()
+
+    async def one_process() -> int:
+        async with sessionmaker.begin() as session:
+            return await queue_alerts(session, settings, now=now)
+
+    raised = await asyncio.gather(one_process(), one_process())
+    assert sorted(raised) == [0, 1]
+    async with sessionmaker() as session:
+        queued = await outbox.claim_pending(session, claimer="test")
+    assert sorted(message.chat_id for message in queued) == [ADMIN_ID, SUPERVISOR_ID]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.desk_jobs import run_digest
+from bot.desk_jobs import queue_digest, run_digest
 from dialogs.access import Role
 from storage.repositories import cases, clients, follow_ups, practice, wellbeing
 from storage.repositories import praise as praise_repository
@@ -208,3 +209,14 @@ async def test_forget_client_of_a_case_without_a_client(coach: CoachHarness) -> 
         case = await make_case(session, 3)
     [reply] = await coach.send(ADMIN, f"/forget_client {case.id}")
     assert reply.text == f"В обращении №{case.id} нет данных клиента."
+
+
+async def test_two_processes_send_the_digest_once(coach: CoachHarness) -> None:
+    await _seed_week(coach)
+    settings, sessionmaker = coach.application.bot_data.ready()
+
+    async def one_process() -> bool:
+        async with sessionmaker.begin() as session:
+            return await queue_digest(session, settings, now=MONDAY_MORNING)
+
+    assert sorted(await asyncio.gather(one_process(), one_process())) == [False, True]
