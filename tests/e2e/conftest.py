@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Protocol
 
 import pytest
+import pytest_asyncio
 
 from tests.e2e.harness import BotProcess, Webhook, bot_environment
 from tests.emulator.server import BotApiEmulator, FakeUser
@@ -64,3 +65,56 @@ async def launch(
 def admin(emulator: BotApiEmulator) -> FakeUser:
     """User 1 is in ADMIN_IDS."""
     return emulator.user(1, "Ирина")
+
+
+# Tests that share one bot process each use their own admin among these, and their own users.
+SHARED_ADMIN_IDS = tuple(range(1, 10))
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def shared_emulator() -> AsyncIterator[BotApiEmulator]:
+    """One emulator for a module whose tests share a bot process (they run in one event loop)."""
+    async with BotApiEmulator() as running:
+        yield running
+
+
+async def _shared_process(
+    emulator: BotApiEmulator, folder: Path, webhook: Webhook | None
+) -> AsyncIterator[BotProcess]:
+    admins = ",".join(str(admin_id) for admin_id in SHARED_ADMIN_IDS)
+    process = BotProcess(
+        emulator,
+        bot_environment(
+            emulator,
+            f"sqlite+aiosqlite:///{folder / 'coach.db'}",
+            admin_ids=admins,
+            webhook=webhook,
+        ),
+        folder / "bot.log",
+        folder,
+        webhook,
+    )
+    await process.start()
+    yield process
+    if process.running:
+        await process.stop()
+    print(f"----- log of the shared bot process\n{process.log_tail(80)}")
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def polling_bot(
+    shared_emulator: BotApiEmulator, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[BotProcess]:
+    """A long-polling bot process that every test of the module talks to, as different users."""
+    async for process in _shared_process(shared_emulator, tmp_path_factory.mktemp("polling"), None):
+        yield process
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def webhook_bot(
+    shared_emulator: BotApiEmulator, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[BotProcess]:
+    """A bot process in webhook mode that every test of the module talks to, as different users."""
+    folder = tmp_path_factory.mktemp("webhook")
+    async for process in _shared_process(shared_emulator, folder, Webhook()):
+        yield process

@@ -17,6 +17,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.settings import Settings
 from tests.emulator.server import BotApiEmulator
 
 REPO = Path(__file__).resolve().parents[2]
@@ -55,8 +56,11 @@ def bot_environment(
     **settings: str,
 ) -> dict[str, str]:
     """The environment of a bot process: the emulator as Telegram, no `.env` file."""
+    # A developer's own settings (a WEBHOOK_URL, say) must not leak into the process.
+    settings_names = {name.upper() for name in Settings.model_fields}
+    inherited = {name: value for name, value in os.environ.items() if name not in settings_names}
     env = {
-        **os.environ,
+        **inherited,
         "PYTHONPATH": str(REPO),
         "COMPLAINT_COACH_ENV_FILE": "/nonexistent",
         "TELEGRAM_BOT_TOKEN": emulator.token,

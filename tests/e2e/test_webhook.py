@@ -1,4 +1,7 @@
-"""The real bot process in webhook mode: the emulator POSTs updates with the secret header."""
+"""The real bot process in webhook mode: the emulator POSTs updates with the secret header.
+
+The tests share one bot process and keep apart by acting as different users.
+"""
 
 from __future__ import annotations
 
@@ -7,47 +10,50 @@ import time
 import aiohttp
 import pytest
 
-from tests.e2e.conftest import Launch
-from tests.e2e.harness import Webhook
+from tests.e2e.harness import BotProcess
 from tests.e2e.steps import settle
-from tests.emulator.server import BotApiEmulator, FakeUser
+from tests.emulator.server import BotApiEmulator
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
 
 async def test_the_bot_sets_its_webhook_with_the_secret(
-    launch: Launch, emulator: BotApiEmulator
+    webhook_bot: BotProcess, shared_emulator: BotApiEmulator
 ) -> None:
-    webhook = Webhook()
-    await launch(webhook=webhook)
-    assert emulator.webhook is not None
-    assert (emulator.webhook.url, emulator.webhook.secret_token) == (webhook.url, webhook.secret)
+    assert webhook_bot.webhook is not None
+    assert shared_emulator.webhook is not None
+    assert (shared_emulator.webhook.url, shared_emulator.webhook.secret_token) == (
+        webhook_bot.webhook.url,
+        webhook_bot.webhook.secret,
+    )
 
 
 async def test_updates_arrive_by_webhook_and_are_answered(
-    launch: Launch, emulator: BotApiEmulator, admin: FakeUser, database_url: str
+    webhook_bot: BotProcess, shared_emulator: BotApiEmulator
 ) -> None:
-    await launch(database_url, webhook=Webhook())
+    admin = shared_emulator.user(1, "Ирина")
     update = admin.send("/start")
     welcome = await admin.reply()
     assert "Ирина" in welcome.content
-    assert [d.status for d in emulator.webhook_deliveries if d.update_id == update["update_id"]][
-        -1
-    ] == 200
+    statuses = [d.status for d in shared_emulator.webhook_deliveries]
+    assert statuses[-1] == 200
+    assert update["update_id"] in [d.update_id for d in shared_emulator.webhook_deliveries]
 
 
 @pytest.mark.parametrize(
-    "headers",
-    [{}, {"X-Telegram-Bot-Api-Secret-Token": "a-guessed-secret"}],
+    ("admin_id", "headers"),
+    [(2, {}), (3, {"X-Telegram-Bot-Api-Secret-Token": "a-guessed-secret"})],
     ids=["no-secret", "wrong-secret"],
 )
 async def test_a_webhook_request_without_the_right_secret_is_refused(
-    launch: Launch, admin: FakeUser, headers: dict[str, str]
+    webhook_bot: BotProcess,
+    shared_emulator: BotApiEmulator,
+    admin_id: int,
+    headers: dict[str, str],
 ) -> None:
-    webhook = Webhook()
-    await launch(webhook=webhook)
+    admin = shared_emulator.user(admin_id, "Ирина")
     forged = {
-        "update_id": 777_777,
+        "update_id": 777_000 + admin_id,
         "message": {
             "message_id": 1,
             "date": int(time.time()),
@@ -57,9 +63,10 @@ async def test_a_webhook_request_without_the_right_secret_is_refused(
             "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
         },
     }
+    assert webhook_bot.webhook is not None
     async with (
         aiohttp.ClientSession() as session,
-        session.post(webhook.url, json=forged, headers=headers) as response,
+        session.post(webhook_bot.webhook.url, json=forged, headers=headers) as response,
     ):
         assert response.status == 403
     await settle(admin)
@@ -67,13 +74,15 @@ async def test_a_webhook_request_without_the_right_secret_is_refused(
 
 
 async def test_the_same_update_posted_twice_is_answered_once(
-    launch: Launch, emulator: BotApiEmulator, admin: FakeUser, database_url: str
+    webhook_bot: BotProcess, shared_emulator: BotApiEmulator
 ) -> None:
-    await launch(database_url, webhook=Webhook())
+    admin = shared_emulator.user(4, "Ирина")
     admin.send("/start")
     await admin.reply()
-    update = emulator.deliver_twice(admin.send("/invite staff"))
+    update = shared_emulator.deliver_twice(admin.send("/invite staff"))
     await settle(admin)
-    deliveries = [d for d in emulator.webhook_deliveries if d.update_id == update["update_id"]]
+    deliveries = [
+        d for d in shared_emulator.webhook_deliveries if d.update_id == update["update_id"]
+    ]
     assert [d.status for d in deliveries] == [200, 200]
     assert len([m for m in admin.inbox if "?start=" in m.content]) == 1

@@ -70,10 +70,15 @@ class ChatMessage:
     def labels(self) -> list[str]:
         return [button["text"] for button in self.buttons]
 
-    def button(self, label_part: str) -> dict[str, Any]:
-        """The first inline button whose label contains `label_part` (case-insensitive)."""
+    def button(self, label_part: str, *, exact: bool = False) -> dict[str, Any]:
+        """The first inline button whose label contains `label_part` (case-insensitive), or is
+        exactly `label_part` when `exact` (labels may share words)."""
         for candidate in self.buttons:
-            if label_part.lower() in candidate["text"].lower():
+            if (
+                candidate["text"] == label_part
+                if exact
+                else label_part.lower() in candidate["text"].lower()
+            ):
                 return candidate
         raise LookupError(
             f"no button like {label_part!r} on message {self.message_id}: {self.labels}"

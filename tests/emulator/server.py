@@ -239,8 +239,8 @@ class FakeUser:
         """Type `text` in the private chat (a command when it starts with /); the Update."""
         return self.emulator.send_text(self, text)
 
-    def press(self, message: ChatMessage, label_part: str) -> CallbackQuery:
-        return self.emulator.press(self, message, label_part)
+    def press(self, message: ChatMessage, label_part: str, *, exact: bool = False) -> CallbackQuery:
+        return self.emulator.press(self, message, label_part, exact=exact)
 
     @property
     def inbox(self) -> list[ChatMessage]:
@@ -619,9 +619,11 @@ class BotApiEmulator:
     def send_command(self, user: FakeUser, command: str, args: str = "") -> dict[str, Any]:
         return self.send_text(user, f"/{command}" + (f" {args}" if args else ""))
 
-    def press(self, user: FakeUser, message: ChatMessage, label_part: str) -> CallbackQuery:
+    def press(
+        self, user: FakeUser, message: ChatMessage, label_part: str, *, exact: bool = False
+    ) -> CallbackQuery:
         """The user taps the button of `message` (as it is now) whose label has `label_part`."""
-        button = message.button(label_part)
+        button = message.button(label_part, exact=exact)
         if "callback_data" not in button:
             raise LookupError(f"button {button['text']!r} opens a link, it sends no callback")
         return self.press_data(user, message, button["callback_data"])
