@@ -21,7 +21,7 @@ from bot.desk_views import local
 from bot.outgoing import Button, Outgoing, escape
 from bot.settings import Settings
 from dialogs.access import SUPERVISING
-from dialogs.case_list import ListFilter
+from dialogs.case_list import NEW_MESSAGE_MARK, ListFilter
 from dialogs.desk_alerts import (
     LOW_STREAK,
     OVERDUE_AFTER,
@@ -205,7 +205,9 @@ async def queue_alerts(session: AsyncSession, settings: Settings, *, now: dt.dat
             language = Language(supervisor.language)
             button = Button(
                 t(language, "desk.alert.cases_button", name=name)[:60],
-                callback.ListPage(ListFilter.EMPLOYEE.value, employee_id, 0).encode(),
+                callback.ListPage(
+                    ListFilter.EMPLOYEE.value + NEW_MESSAGE_MARK, employee_id, 0
+                ).encode(),
             )
             await _tell(
                 session,

@@ -92,10 +92,19 @@ def parse_list_arguments(words: Sequence[str], today: dt.date) -> ListRequest:
     return ListRequest(chosen)
 
 
+# A list button under a message that is not a list (an alert) carries this mark: the list then
+# comes as a new message instead of replacing the alert.
+NEW_MESSAGE_MARK = "_new"
+
+
+def in_new_message(filter_name: str) -> bool:
+    return filter_name.endswith(NEW_MESSAGE_MARK)
+
+
 def page_from_button(filter_name: str, subject: int, page: int) -> ListRequest | None:
     """The request a page button carries, or None when it is not one this bot draws."""
     try:
-        chosen = ListFilter(filter_name)
+        chosen = ListFilter(filter_name.removesuffix(NEW_MESSAGE_MARK))
     except ValueError:
         return None
     request = ListRequest(chosen, subject, page)

@@ -31,6 +31,7 @@ from dialogs.case_list import (
     ListArgumentsError,
     ListFilter,
     ListRequest,
+    in_new_message,
     match_employees,
     page_from_button,
     parse_list_arguments,
@@ -157,7 +158,10 @@ async def cases_command(turn: Turn, update: Update, context: CoachContext) -> No
 
 @turn_handler()
 async def list_page(turn: Turn, update: Update, context: CoachContext) -> None:
-    """Turn a page of the case list: the same message is edited, not a new one sent."""
+    """Turn a page of the case list: the same message is edited, not a new one sent.
+
+    A list button under an alert brings the list as a new message, so the alert stays readable.
+    """
     query = update.callback_query
     assert query is not None
     if not may_handle_cases(_role(turn)):
@@ -165,12 +169,13 @@ async def list_page(turn: Turn, update: Update, context: CoachContext) -> None:
         return
     page = callback.parse_page(query.data or "")
     request = page_from_button(page.filter_name, page.subject_id, page.page) if page else None
-    if request is None:
+    if page is None or request is None:
         turn.callback_answer = turn.t("error.stale_button")
         turn.callback_alert = True
         return
-    message_id = query.message.message_id if query.message is not None else None
-    await _show_list(turn, request, edit_message_id=message_id)
+    message = None if in_new_message(page.filter_name) else query.message
+    edited_id = message.message_id if message is not None else None
+    await _show_list(turn, request, edit_message_id=edited_id)
 
 
 async def _case(turn: Turn, case_id: int) -> Case | None:

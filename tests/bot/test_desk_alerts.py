@@ -112,7 +112,13 @@ async def test_three_low_wellbeing_answers_in_a_row_show_as_a_pattern_once(
     assert english.text == (
         "💬 <b>A pattern worth a quiet word</b>: Анна's last 3 after-call check-ins were low."
     )
-    assert english.buttons[0]["callback_data"] == f"list:employee:{STAFF_ID}:0"
+    assert english.buttons[0]["callback_data"] == f"list:employee_new:{STAFF_ID}:0"
+    supervisor = make_user(SUPERVISOR_ID, language_code="en")
+    replies = await coach.press(supervisor, english, "Cases of Анна")
+    # The list comes as a new message: the alert itself stays as it was.
+    [listing] = [r for r in replies if r.method != "answerCallbackQuery"]
+    assert listing.method == "sendMessage"
+    assert "Cases: employee Анна" in listing.text
     async with sessionmaker_of(coach).begin() as session:
         await wellbeing.record(session, employee_id=STAFF_ID, case_id=None, score=1)
     assert await _run(coach) == []  # the same run growing longer is the same pattern
