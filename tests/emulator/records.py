@@ -187,7 +187,7 @@ class WebhookDelivery:
     error: str = ""
 
 
-@dataclass
+@dataclass(eq=False)
 class QueuedUpdate:
     """An update waiting to be fetched or delivered.
 
@@ -197,6 +197,9 @@ class QueuedUpdate:
 
     update: dict[str, Any]
     forced: bool = False
+    # Webhook delivery: being POSTed right now, and how many POSTs failed so far.
+    in_flight: bool = False
+    failures: int = 0
 
     @property
     def update_id(self) -> int:

@@ -317,7 +317,7 @@ class BotApiEmulator:
         self._closing = False
         self._runner: web.AppRunner | None = None
         self._client: aiohttp.ClientSession | None = None
-        self._webhook_task: asyncio.Task[None] | None = None
+        self._webhook_workers: list[asyncio.Task[None]] = []
         self._methods: dict[str, tuple[str, Callable[[Params, ApiCall], Awaitable[Any]]]] = {
             name.lower(): (name, handler)
             for name, handler in {
@@ -363,16 +363,16 @@ class BotApiEmulator:
         await site.start()
         self.port = int(self._runner.addresses[0][1])
         self._client = aiohttp.ClientSession()
-        self._webhook_task = asyncio.create_task(self._deliver_to_webhook())
+        self.deliver_concurrently(1)
         return self
 
     async def close(self) -> None:
         self._closing = True
         self._notify()
-        if self._webhook_task is not None:
-            self._webhook_task.cancel()
+        for worker in self._webhook_workers:
+            worker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._webhook_task
+                await worker
         if self._client is not None:
             await self._client.close()
         if self._runner is not None:
@@ -1193,16 +1193,24 @@ class BotApiEmulator:
         self._target_turn += 1
         return target
 
+    def deliver_concurrently(self, connections: int) -> None:
+        """POST up to this many updates at once (Telegram's `max_connections`); 1 keeps order."""
+        while len(self._webhook_workers) < connections:
+            self._webhook_workers.append(asyncio.create_task(self._deliver_to_webhook()))
+
+    def _next_for_webhook(self) -> QueuedUpdate | None:
+        if self.webhook is None:
+            return None
+        return next((entry for entry in self.queue if not entry.in_flight), None)
+
     async def _deliver_to_webhook(self) -> None:
-        """POST queued updates in order; retry one that was not answered 2xx, as Telegram does."""
+        """POST queued updates; retry one that was not answered 2xx, as Telegram does."""
         assert self._client is not None
-        failures = 0
         while True:
-            await self.wait_until(
-                lambda: self.webhook is not None and bool(self.queue), within=None
-            )
+            entry = await self.wait_until(self._next_for_webhook, within=None)
+            assert entry is not None
             assert self.webhook is not None
-            entry = self.queue[0]
+            entry.in_flight = True
             url = self._next_target(self.webhook.url)
             headers = {"Content-Type": "application/json"}
             if self.webhook.secret_token:
@@ -1222,18 +1230,18 @@ class BotApiEmulator:
                 error = f"Connection failed: {type(failure).__name__}"
             self.webhook_deliveries.append(WebhookDelivery(entry.update_id, url, status, error))
             if status is not None and 200 <= status < 300:
-                failures = 0
                 self.queue = [e for e in self.queue if e is not entry]
-            else:
-                failures += 1
-                self.webhook_last_error = (_now(), error)
-                if failures >= self.webhook_max_attempts:
-                    failures = 0
-                    self.queue = [e for e in self.queue if e is not entry]
-                    self.webhook_dropped.append(entry)
+                self._notify()
+                continue
+            entry.failures += 1
+            self.webhook_last_error = (_now(), error)
+            if entry.failures >= self.webhook_max_attempts:
+                self.queue = [e for e in self.queue if e is not entry]
+                self.webhook_dropped.append(entry)
             self._notify()
-            if failures:
-                await asyncio.sleep(min(self.webhook_retry_delay * 2 ** (failures - 1), 1.0))
+            await asyncio.sleep(min(self.webhook_retry_delay * 2 ** (entry.failures - 1), 1.0))
+            entry.in_flight = False
+            self._notify()
 
     # ---------------------------------------------------------------- /_test/ endpoints
 

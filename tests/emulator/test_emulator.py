@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
 
 import aiohttp
 import pytest
@@ -405,59 +406,106 @@ async def test_a_malformed_command_is_refused(bot: Bot) -> None:
 # ---------------------------------------------------------------- webhook
 
 
+@dataclass
+class Receiver:
+    """A tiny webhook endpoint: answers with the statuses queued in `statuses`, then 200."""
+
+    url: str = ""
+    requests: list[web.Request] = field(default_factory=list)
+    update_ids: list[int] = field(default_factory=list)
+    statuses: list[int] = field(default_factory=list)
+    # When set, each request is held until this many requests are being held at once.
+    hold_until: int = 0
+    _held: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def hook(self, request: web.Request) -> web.Response:
+        self.update_ids.append((await request.json())["update_id"])
+        self.requests.append(request)
+        if self.hold_until:
+            if len(self.requests) >= self.hold_until:
+                self._held.set()
+            await self._held.wait()
+        return web.Response(status=self.statuses.pop(0) if self.statuses else 200)
+
+
 @pytest.fixture
-async def receiver() -> AsyncIterator[tuple[str, list[web.Request], list[int]]]:
-    """A tiny webhook endpoint; answers with the statuses queued in the third item, then 200."""
-    received: list[web.Request] = []
-    statuses: list[int] = []
-    bodies: list[dict] = []
+async def receivers() -> AsyncIterator[Callable[[], Awaitable[Receiver]]]:
+    runners: list[web.AppRunner] = []
 
-    async def hook(request: web.Request) -> web.Response:
-        bodies.append(await request.json())
-        received.append(request)
-        return web.Response(status=statuses.pop(0) if statuses else 200)
+    async def start() -> Receiver:
+        receiver = Receiver()
+        app = web.Application()
+        app.router.add_post("/hook", receiver.hook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        runners.append(runner)
+        receiver.url = f"http://127.0.0.1:{runner.addresses[0][1]}/hook"
+        return receiver
 
-    app = web.Application()
-    app.router.add_post("/hook", hook)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    yield f"http://127.0.0.1:{port}/hook", received, statuses
-    await runner.cleanup()
+    yield start
+    for runner in runners:
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def receiver(receivers: Callable[[], Awaitable[Receiver]]) -> Receiver:
+    return await receivers()
 
 
 async def test_a_webhook_receives_updates_with_the_secret_header(
-    emulator: BotApiEmulator, bot: Bot, receiver: tuple[str, list[web.Request], list[int]]
+    emulator: BotApiEmulator, bot: Bot, receiver: Receiver
 ) -> None:
-    url, received, _ = receiver
-    await bot.set_webhook(url, secret_token="s3cret")
+    await bot.set_webhook(receiver.url, secret_token="s3cret")
     update = emulator.user(5).send("/start")
     await emulator.wait_until_taken(update)
-    assert received[0].headers["X-Telegram-Bot-Api-Secret-Token"] == "s3cret"
-    assert received[0].headers["Content-Type"] == "application/json"
+    assert receiver.update_ids == [update["update_id"]]
+    assert receiver.requests[0].headers["X-Telegram-Bot-Api-Secret-Token"] == "s3cret"
+    assert receiver.requests[0].headers["Content-Type"] == "application/json"
 
 
 async def test_a_webhook_that_fails_gets_the_update_again(
-    emulator: BotApiEmulator, bot: Bot, receiver: tuple[str, list[web.Request], list[int]]
+    emulator: BotApiEmulator, bot: Bot, receiver: Receiver
 ) -> None:
-    url, _, statuses = receiver
-    statuses.extend([500, 502])
-    await bot.set_webhook(url, secret_token="s3cret")
+    receiver.statuses.extend([500, 502])
+    await bot.set_webhook(receiver.url, secret_token="s3cret")
     update = emulator.user(5).send("/start")
     await emulator.wait_until_taken(update)
     assert [d.status for d in emulator.webhook_deliveries] == [500, 502, 200]
     info = await bot.get_webhook_info()
-    assert info.url == url
+    assert info.url == receiver.url
     assert info.pending_update_count == 0
     assert "502" in info.last_error_message
 
 
-async def test_get_updates_conflicts_with_an_active_webhook(
-    bot: Bot, receiver: tuple[str, list[web.Request], list[int]]
+async def test_a_balancer_hands_updates_to_each_webhook_in_turn(
+    emulator: BotApiEmulator, bot: Bot, receivers: Callable[[], Awaitable[Receiver]]
 ) -> None:
-    await bot.set_webhook(receiver[0])
+    first, second = await receivers(), await receivers()
+    await bot.set_webhook(first.url)
+    emulator.balance_webhook([first.url, second.url])
+    user = emulator.user(5)
+    updates = [user.send(text) for text in ("a", "b", "c", "d")]
+    await emulator.wait_until_taken(updates[-1])
+    ids = [u["update_id"] for u in updates]
+    assert (first.update_ids, second.update_ids) == (ids[0::2], ids[1::2])
+
+
+async def test_updates_can_be_posted_to_the_webhook_concurrently(
+    emulator: BotApiEmulator, bot: Bot, receiver: Receiver
+) -> None:
+    receiver.hold_until = 3  # answers only once three updates are in its hands together
+    emulator.deliver_concurrently(3)
+    await bot.set_webhook(receiver.url)
+    user = emulator.user(5)
+    updates = [user.send(text) for text in ("a", "b", "c")]
+    for update in updates:
+        await emulator.wait_until_taken(update)
+    assert sorted(receiver.update_ids) == [u["update_id"] for u in updates]
+
+
+async def test_get_updates_conflicts_with_an_active_webhook(bot: Bot, receiver: Receiver) -> None:
+    await bot.set_webhook(receiver.url)
     with pytest.raises(Conflict, match=r"(?i)webhook is active"):
         await bot.get_updates()
     await bot.delete_webhook()
