@@ -85,6 +85,19 @@ def _telegram_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def _prefix_within(text: str, room: int) -> int:
+    """How many characters of `text` fit in `room` UTF-16 units (at least one, to make progress).
+
+    Characters outside the Basic Multilingual Plane (most emoji) take two units each.
+    """
+    used = 0
+    for count, character in enumerate(text):
+        used += 2 if ord(character) > 0xFFFF else 1
+        if used > room:
+            return max(count, 1)
+    return len(text)
+
+
 def split_html(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
     """Split HTML into parts Telegram accepts, at line breaks or spaces, tags kept balanced.
 
@@ -104,8 +117,8 @@ def split_html(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
         if not piece:
             continue
         while _telegram_length(piece) > budget:  # one enormous word: cut it anywhere
-            room = max(budget - _telegram_length(current), 1)
-            head, piece = piece[:room], piece[room:]
+            cut = _prefix_within(piece, budget - _telegram_length(current))
+            head, piece = piece[:cut], piece[cut:]
             parts.append(current + head + closing())
             current = "".join(open_tags)
         if _telegram_length(current + piece) > budget and current.strip():

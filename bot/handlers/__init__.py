@@ -25,6 +25,9 @@ from dialogs.i18n import t
 
 log = logging.getLogger(__name__)
 
+# Runs before every area's group (the practice and call text routers use -2 and -1).
+EARLY_GROUP = -10
+
 # The areas, in the order their handlers are tried. A module joins here when its area lands.
 AREAS: tuple[str, ...] = ("desk", "call", "practice")
 
@@ -33,6 +36,16 @@ def register(application: CoachApplication) -> None:
     """Add every area's handlers, then the catch-alls and the error handler."""
     import importlib
 
+    # Before every area: edits of earlier messages and commands typed in a group are answered
+    # here and go no further (a command handler would otherwise act on an edited "/call" again).
+    application.add_handler(
+        MessageHandler(filters.UpdateType.EDITED & filters.ChatType.PRIVATE, common.edited),
+        group=EARLY_GROUP,
+    )
+    application.add_handler(
+        MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, common.group_command),
+        group=EARLY_GROUP,
+    )
     application.add_handler(CommandHandler("start", common.start))
     application.add_handler(CommandHandler("help", common.help_command))
     application.add_handler(CommandHandler("invite", common.invite))

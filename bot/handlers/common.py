@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
+from telegram.ext import ApplicationHandlerStop
 
 from bot.context import CoachContext
 from bot.keyboards import callback, language_keyboard
 from bot.outgoing import escape
-from bot.pipeline import Turn, turn_handler
+from bot.pipeline import Turn, language_of, turn_handler
 from dialogs.access import Role, may_invite
-from dialogs.i18n import Language
+from dialogs.i18n import Language, t
 from storage.repositories import employees, invites
+
+log = logging.getLogger(__name__)
 
 
 def _display_name(turn: Turn) -> str:
@@ -123,3 +128,27 @@ async def unknown_button(turn: Turn, update: Update, context: CoachContext) -> N
     """A button whose data no handler recognises (forged or from an old version of the bot)."""
     turn.callback_answer = turn.t("error.stale_button")
     turn.callback_alert = True
+
+
+@turn_handler()
+async def edited(turn: Turn, update: Update, context: CoachContext) -> None:
+    """An edited message: the first version was already taken; ask for the correction anew."""
+    turn.say(turn.t("reliability.edited_message"))
+
+
+async def group_command(update: Update, context: CoachContext) -> None:
+    """A command to this bot in a group: the coach works in private chats only (learns nothing)."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.text is None:
+        return
+    command = message.text.split()[0]
+    addressee = command.partition("@")[2]
+    if addressee and addressee.lower() != context.bot.username.lower():
+        return
+    settings = context.services.settings
+    language = language_of(None, user, settings.default_language if settings else "ru")
+    try:
+        await message.reply_text(t(language, "error.private_only"))
+    except Exception as error:  # a group that muted the bot: nothing more to do
+        log.info("could not answer in a group: %s", type(error).__name__)
+    raise ApplicationHandlerStop
