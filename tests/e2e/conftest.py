@@ -55,10 +55,16 @@ async def launch(
         return await process.start()
 
     yield start
+    refused: list[AssertionError] = []
     for number, process in enumerate(processes, 1):
         if process.running:
-            await process.stop()
+            try:
+                await process.stop()  # kills the process itself if it ignores SIGTERM
+            except AssertionError as error:
+                refused.append(error)
         print(f"----- log of bot process {number}\n{process.log_tail(80)}")
+    if refused:
+        raise refused[0]
 
 
 @pytest.fixture
