@@ -62,6 +62,12 @@ async def test_an_unknown_method_is_not_found(emulator: BotApiEmulator) -> None:
     assert (status, body["error_code"], body["ok"]) == (404, 404, False)
 
 
+async def test_close_and_log_out_are_harmless(bot: Bot) -> None:
+    assert await bot.close() is True
+    assert await bot.log_out() is True
+    assert (await bot.get_me()).is_bot
+
+
 async def test_method_names_are_case_insensitive(emulator: BotApiEmulator) -> None:
     status, body = await _raw(emulator, f"/bot{emulator.token}/GETME")
     assert status == 200
@@ -489,6 +495,14 @@ async def test_a_balancer_hands_updates_to_each_webhook_in_turn(
     await emulator.wait_until_taken(updates[-1])
     ids = [u["update_id"] for u in updates]
     assert (first.update_ids, second.update_ids) == (ids[0::2], ids[1::2])
+
+
+async def test_deleting_the_webhook_can_drop_pending_updates(
+    emulator: BotApiEmulator, bot: Bot
+) -> None:
+    emulator.user(5).send("never read")
+    assert await bot.delete_webhook(drop_pending_updates=True)
+    assert await bot.get_updates() == ()
 
 
 async def test_updates_can_be_posted_to_the_webhook_concurrently(
