@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
+from asyncpg import PostgresError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -32,7 +33,8 @@ from storage.repositories.cases import StaleCaseError
 
 log = logging.getLogger(__name__)
 
-DATABASE_DOWN = (OperationalError, InterfaceError, DBAPIError, OSError, TimeoutError)
+# asyncpg raises some failures to connect (no such database, connections not allowed) unwrapped.
+DATABASE_DOWN = (OperationalError, InterfaceError, DBAPIError, OSError, TimeoutError, PostgresError)
 
 
 def language_of(employee: Employee | None, user: User | None, default: str) -> Language:

@@ -21,6 +21,7 @@ from telegram.ext import (
 from bot import callback_data
 from bot.context import CoachApplication, CoachContext
 from bot.handlers import common
+from bot.pipeline import DATABASE_DOWN
 from dialogs.i18n import t
 
 log = logging.getLogger(__name__)
@@ -66,24 +67,33 @@ def register(application: CoachApplication) -> None:
 
 
 async def on_error(update: object, context: CoachContext) -> None:
-    """Log the failure with its traceback and apologise to the user in their language."""
-    log.error("unhandled error while handling an update", exc_info=context.error)
+    """Log the failure with its traceback and apologise to the user in their language.
+
+    A database that cannot be reached is not a bug: it is logged as a warning without a traceback
+    (a periodic job simply runs again later) and the user is asked to try again shortly.
+    """
+    key = "error.unexpected"
+    if isinstance(context.error, DATABASE_DOWN):
+        log.warning("database unavailable: %s", type(context.error).__name__)
+        key = "error.try_again_shortly"
+    else:
+        log.error("unhandled error while handling an update", exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    await _apologise(update, update.effective_chat.id, context)
+    await _apologise(update, update.effective_chat.id, context, key)
     # The update has had its answer: the catch-alls of later groups must not add another.
     raise ApplicationHandlerStop
 
 
-async def _apologise(update: Update, chat_id: int, context: CoachContext) -> None:
+async def _apologise(update: Update, chat_id: int, context: CoachContext, key: str) -> None:
     settings = context.services.settings
     user = update.effective_user
     language = "en" if user and (user.language_code or "").startswith("en") else None
     language = language or (settings.default_language if settings else "ru")
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(t(language, "error.unexpected"), show_alert=True)
+            await update.callback_query.answer(t(language, key), show_alert=True)
         else:
-            await context.bot.send_message(chat_id, t(language, "error.unexpected"))
+            await context.bot.send_message(chat_id, t(language, key))
     except Exception as error:  # the apology is best effort; the failure is already logged
         log.warning("could not apologise to the user: %s", type(error).__name__)
