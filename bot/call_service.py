@@ -95,6 +95,9 @@ class Result:
     notice: str | None = None
     refused: bool = False
     others: list[Outgoing] = field(default_factory=list)
+    # The press came from an out-of-date screen: nothing changed, and the pressed message is to be
+    # redrawn with `view`, the case as it is now.
+    redraw: bool = False
 
 
 class CallService:
@@ -139,6 +142,16 @@ class CallService:
         case = await cases.get(self.session, action.case_id)
         if case is None:
             return Result(notice=self.t("call.refusal.not_yours"), refused=True)
+        if (
+            case.version != action.version
+            and case.owner_id == self.actor.id
+            and case.stage not in (Stage.CLOSED, Stage.CANCELLED)
+        ):
+            # The owner pressed an older screen: a reply lost to a crash or a time-out, or a second
+            # device. Nothing changes, and that screen is brought up to date so they can go on.
+            return Result(
+                view=await self.view(case), notice=self.t("error.stale_button_redrawn"), redraw=True
+            )
         cases.ensure_version(case, action.version)
         refusal = self._access_refusal(case, action.action)
         if refusal:

@@ -43,8 +43,11 @@ def _show(turn: Turn, result: Result, *, edit_message_id: int | None = None) -> 
     """Render the result: the screen (edited in place for a button), a notice, others' messages."""
     if edit_message_id is not None and result.notice:
         turn.callback_answer = result.notice
-        turn.callback_alert = result.refused
-    if result.view is not None and not (result.refused and edit_message_id is not None):
+        turn.callback_alert = result.refused or result.redraw
+    if result.redraw and result.view is not None:
+        text, keyboard = render_html(turn.language, result.view, None)
+        turn.say(text, keyboard, edit_message_id=edit_message_id)
+    elif result.view is not None and not (result.refused and edit_message_id is not None):
         notice = None if edit_message_id is not None and result.refused else result.notice
         text, keyboard = render_html(turn.language, result.view, notice)
         turn.say(text, keyboard, edit_message_id=edit_message_id)

@@ -41,7 +41,7 @@ def _alert_answers(replies: list) -> list:  # type: ignore[type-arg]
     return [r for r in replies if r.method == "answerCallbackQuery" and r.params.get("show_alert")]
 
 
-async def test_a_doubled_or_stale_press_changes_nothing_and_says_so(
+async def test_a_doubled_or_stale_press_changes_nothing_and_redraws_the_current_screen(
     coach: CoachHarness, database_url: str
 ) -> None:
     _, staff, _ = await team(coach, "ru")
@@ -56,12 +56,35 @@ async def test_a_doubled_or_stale_press_changes_nothing_and_says_so(
 
     for replies in (again, old_cancel):
         answers = _alert_answers(replies)
-        assert answers
-        assert {a.params["text"] for a in answers} == {t("ru", "error.stale_button")}
-        assert [r for r in replies if r.method != "answerCallbackQuery"] == []
+        assert {a.params["text"] for a in answers} == {t("ru", "error.stale_button_redrawn")}
+        # The pressed (old) message now shows the case as it is: clarify, with fresh buttons.
+        [redrawn] = [r for r in replies if r.method != "answerCallbackQuery"]
+        assert redrawn.method == "editMessageText"
+        assert redrawn.message_id == listen.message_id
+        assert t("ru", "call.stage.clarify.tip") in redrawn.text
+        assert label("ru", "facts_clear") in [b["text"] for b in redrawn.buttons]
     [(case, events)] = await cases_in(database_url)
     assert case.stage == "clarify"
     assert transitions(events) == [("listen", "clarify", "heard_out")]
+
+
+async def test_the_redrawn_screen_after_a_lost_reply_works(coach: CoachHarness) -> None:
+    """A reply lost between commit and send leaves an old screen; a press there gets them going."""
+    _, staff, _ = await team(coach, "ru")
+    [listen] = await coach.send(staff, "/call")
+    await coach.press(staff, only(listen, label("ru", "heard_out")), label("ru", "heard_out"))
+    [redrawn] = [
+        r
+        for r in await coach.press(
+            staff, only(listen, label("ru", "cancel")), label("ru", "cancel")
+        )
+        if r.method == "editMessageText"
+    ]
+    replies = await coach.press(
+        staff, only(redrawn, label("ru", "facts_clear")), label("ru", "facts_clear")
+    )
+    assert _alert_answers(replies) == []
+    assert any(t("ru", "call.stage.decide.tip") in r.text for r in replies)
 
 
 async def test_someone_elses_case_buttons_are_refused(
