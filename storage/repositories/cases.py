@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -227,15 +227,38 @@ async def count_open(session: AsyncSession) -> int:
     )
 
 
+FREE_TEXT_FIELDS = ("what_happened", "client_wants", "solution_text")
+
+
 async def erase_notes_before(session: AsyncSession, cutoff: dt.datetime) -> int:
-    """Blank the free text of timeline lines older than `cutoff` (the retention setting)."""
+    """Blank free text written before `cutoff` (the retention setting); returns how many lines.
+
+    That is every timeline line's text (notes, fields, reasons, ideas), and the case's own copy of a
+    field when it is the text of such a line, or when the case was closed before `cutoff`.
+    """
     events = (
         await session.scalars(
             select(CaseEvent).where(CaseEvent.at < cutoff, CaseEvent.text.is_not(None))
         )
     ).all()
+    old_texts: dict[int, set[str]] = {}
     for event in events:
+        old_texts.setdefault(event.case_id, set()).add(event.text or "")
         event.text = None
+    holders = (
+        await session.scalars(
+            select(Case).where(
+                or_(*(getattr(Case, name).is_not(None) for name in FREE_TEXT_FIELDS)),
+                or_(Case.id.in_(old_texts), Case.closed_at < cutoff),
+            )
+        )
+    ).all()
+    for case in holders:
+        closed_long_ago = case.closed_at is not None and case.closed_at < cutoff
+        for name in FREE_TEXT_FIELDS:
+            value = getattr(case, name)
+            if value is not None and (closed_long_ago or value in old_texts.get(case.id, ())):
+                setattr(case, name, None)
     await session.flush()
     return len(events)
 

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Case, Client, utcnow
+from dialogs.signals import email_key, phone_key
+from storage.models import Case, CaseEvent, Client, utcnow
+from storage.repositories.cases import FREE_TEXT_FIELDS
+
+# Anything that may be a phone number or an e-mail address in free text; the keys decide.
+_PHONE_LIKE = re.compile(r"\+?\d[\d\s()\-.]{5,}\d")
+_EMAIL_LIKE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 async def find_matching(
@@ -70,10 +77,15 @@ async def cases_of(
 
 
 async def erase(session: AsyncSession, client_id: int) -> bool:
-    """Blank every personal field of the client; their cases, and so the statistics, stay."""
+    """Blank every personal field of the client; their cases, and so the statistics, stay.
+
+    Free text in any case (not only the client's own) that mentions the client's phone number or
+    e-mail address is blanked too: a note typed before the client was identified is theirs as well.
+    """
     client = await session.get(Client, client_id)
     if client is None:
         return False
+    await erase_mentions(session, phone=client.phone_key, email=client.email_key)
     client.display_name = None
     client.company = None
     client.phone_key = None
@@ -82,3 +94,34 @@ async def erase(session: AsyncSession, client_id: int) -> bool:
     client.erased_at = utcnow()
     await session.flush()
     return True
+
+
+def _mentions(text: str | None, phone: str | None, email: str | None) -> bool:
+    if not text:
+        return False
+    if phone and any(phone_key(found) == phone for found in _PHONE_LIKE.findall(text)):
+        return True
+    return bool(email) and any(email_key(found) == email for found in _EMAIL_LIKE.findall(text))
+
+
+async def erase_mentions(session: AsyncSession, *, phone: str | None, email: str | None) -> int:
+    """Blank every free text of every case that mentions this phone or e-mail; how many texts.
+
+    The texts are read and matched here, one by one: numbers are written in too many ways for a
+    query to find them all.
+    """
+    if not phone and not email:
+        return 0
+    erased = 0
+    events = (await session.scalars(select(CaseEvent).where(CaseEvent.text.is_not(None)))).all()
+    for event in events:
+        if _mentions(event.text, phone, email):
+            event.text = None
+            erased += 1
+    for case in (await session.scalars(select(Case))).all():
+        for name in FREE_TEXT_FIELDS:
+            if _mentions(getattr(case, name), phone, email):
+                setattr(case, name, None)
+                erased += 1
+    await session.flush()
+    return erased
