@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterable
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?<![\w/])\+?\d[\d\s().-]{8,}\d(?!\w)")
+# A date and time ("2026-11-25 08:14") looks like a phone number to the pattern; it is not one.
+_PHONE = re.compile(r"(?<![\w/])(?!\d{4}-\d\d-\d\d\b)\+?\d[\d\s().-]{8,}\d(?!\w)")
 _TOKEN = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{30,}\b")
 _DEEP_LINK = re.compile(r"(start=|/start\s+)[A-Za-z0-9_-]+")
 

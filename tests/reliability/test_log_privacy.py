@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from bot.log_redaction import REDACTED, redact
 from dialogs.i18n import Language
 from tests.e2e.harness import Webhook
 from tests.e2e.steps import department, invite, label, root_cause, solution, taps
@@ -79,3 +80,12 @@ async def test_no_token_secret_invite_code_phone_or_email_reaches_the_log(
     leaked = {name for name, secret in secrets.items() if secret in log}
     assert not leaked, leaked
     assert not re.search(r"9123456789|912\D{0,2}345\D{0,2}67\D{0,2}89", log)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [PHONE, PHONE_AGAIN, "89123456789", "+79123456789", "8-912-345-67-89", EMAIL],
+)
+def test_contact_details_are_masked_however_they_are_written(typed: str) -> None:
+    line = f"2026-11-25 08:14:06 note: call {typed} back"
+    assert redact(line) == f"2026-11-25 08:14:06 note: call {REDACTED} back"
