@@ -80,10 +80,21 @@ async def mark_sent(
     )
 
 
-async def retry_later(session: AsyncSession, message_id: int, *, at: dt.datetime) -> None:
-    """Give the message back for another attempt at `at`."""
+async def retry_later(
+    session: AsyncSession,
+    message_id: int,
+    *,
+    at: dt.datetime,
+    payload: dict[str, Any] | None = None,
+) -> None:
+    """Give the message back for another attempt at `at` (with only what is left, if given)."""
+    values: dict[str, Any] = {
+        "claimed_by": None,
+        "next_attempt_at": at,
+        "attempts": OutboxMessage.attempts + 1,
+    }
+    if payload is not None:
+        values["payload"] = payload
     await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id)
-        .values(claimed_by=None, next_attempt_at=at, attempts=OutboxMessage.attempts + 1)
+        update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values)
     )

@@ -18,6 +18,7 @@ from bot import jobs
 from dialogs.i18n import t
 from storage.models import OutboxMessage, utcnow
 from tests.bot.call_support import database
+from tests.emulator.records import Fault
 from tests.emulator.server import BotApiEmulator, FakeUser
 from tests.reliability.online import OnlineCoach, online_coach
 
@@ -28,9 +29,23 @@ HELP = t("ru", "help.admin").split("\n")[0]
 ONE_DATABASE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
+class LateFaultEmulator(BotApiEmulator):
+    """The emulator, able to let a few calls through before a planned fault starts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.let_through: dict[str, int] = {}
+
+    def _take_fault(self, method: str) -> Fault | None:
+        if self.let_through.get(method, 0) > 0:
+            self.let_through[method] -= 1
+            return None
+        return super()._take_fault(method)
+
+
 @pytest.fixture
-async def emulator() -> AsyncIterator[BotApiEmulator]:
-    async with BotApiEmulator() as running:
+async def emulator() -> AsyncIterator[LateFaultEmulator]:
+    async with LateFaultEmulator() as running:
         yield running
 
 
@@ -120,3 +135,44 @@ async def test_a_message_telegram_keeps_refusing_is_kept_and_sent_later(
     async with database(database_url) as session:
         [sent] = (await session.scalars(select(OutboxMessage))).all()
         assert sent.sent_at is not None
+
+
+async def test_a_long_reply_cut_short_by_failures_sends_only_the_rest_later(
+    emulator: LateFaultEmulator, coach: OnlineCoach, admin: FakeUser, database_url: str
+) -> None:
+    """A reply in two messages whose second part fails for good: the first is never repeated."""
+    staff = emulator.user(2, "Олег")
+    await coach.handle(admin.send("/invite staff"))
+    code = admin.inbox[-1].content.split("start=")[1].split()[0]
+    await coach.handle(staff.send(f"/start {code}"))
+    await coach.handle(staff.send("/call"))
+    for label_key in ("heard_out", "ask_what"):
+        screen = staff.last_with_buttons()
+        await coach.handle(
+            emulator.updates[staff.press(screen, t("ru", f"call.button.{label_key}")).update_id]
+        )
+    staff.mark_read()
+    story = " ".join(["заказ-Z42 <ждал> доставку & не дождался"] * 110)  # ~4,400 characters
+    emulator.let_through["sendMessage"] = 1
+    emulator.server_error(3, status=503, method="sendMessage")
+
+    await coach.handle(staff.send(story))
+    [first_part] = staff.inbox[staff.read :]
+    await _make_outbox_due(database_url)
+    await jobs.send_queued(coach.context)
+    await jobs.send_queued(coach.context)
+
+    parts = staff.inbox[staff.read :]
+    assert [m.message_id for m in parts][:1] == [first_part.message_id]
+    assert len(parts) == 2
+    assert parts[1].buttons  # the screen's buttons come with its last part
+    told = "".join(m.content for m in parts)
+    assert told.count("заказ-Z42 <ждал> доставку & не дождался") == 110  # nothing lost or repeated
+
+
+async def _make_outbox_due(database_url: str) -> None:
+    async with database(database_url) as session:
+        await session.execute(
+            update(OutboxMessage).values(next_attempt_at=utcnow() - dt.timedelta(seconds=1))
+        )
+        await session.commit()
