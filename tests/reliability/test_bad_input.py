@@ -162,6 +162,10 @@ PLACES: dict[str, tuple[str, tuple[str, ...]]] = {
     "custom_solution": ("propose", (solution(EN, "custom"),)),
     "follow_up_date": ("follow_up", (label(EN, "date"),)),
     "no_follow_up_reason": ("follow_up", (label(EN, "no_follow_up"), label(EN, "reason_other"))),
+    "reschedule_date": (
+        "follow_up",
+        (label(EN, "tomorrow"), label(EN, "reschedule"), label(EN, "date")),
+    ),
     "idea": (
         "closing",
         (root_cause(EN, "service"), t(EN, "call.department.sales"), label(EN, "idea")),
@@ -204,6 +208,23 @@ async def test_typed_text_anywhere_in_a_case(
     assert_answered_well(replies, office.staff)
     assert_no_errors(errors)
     await assert_cases_whole(office)
+    for reply in replies:
+        assert MARKER not in reply.text
+
+
+@EXAMPLES
+@given(text=any_text)
+async def test_typed_replies_in_practice(
+    office: Office, errors: pytest.LogCaptureFixture, text: str
+) -> None:
+    await office.coach.send(office.trainee, "/stop")
+    await office.coach.send(office.trainee, "/practice")
+    await tap(office.coach, office.trainee, t(EN, "practice.random"))
+
+    replies = await office.coach.send(office.trainee, text)
+
+    assert_answered_well(replies, office.trainee)
+    assert_no_errors(errors)
     for reply in replies:
         assert MARKER not in reply.text
 
