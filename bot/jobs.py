@@ -17,7 +17,7 @@ from bot.context import CoachContext, Services
 from bot.delivery import flush_outbox
 from bot.settings import Settings
 from storage.models import utcnow
-from storage.repositories import cases, updates
+from storage.repositories import cases, outbox, updates
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,8 @@ REMINDER_INTERVAL = dt.timedelta(seconds=10)
 OUTBOX_INTERVAL = dt.timedelta(seconds=15)
 HOUSEKEEPING_INTERVAL = dt.timedelta(hours=1)
 PROCESSED_UPDATES_KEPT = dt.timedelta(days=2)
+# A delivered message's copy in the outbox table quotes notes and names: kept no longer than this.
+SENT_MESSAGES_KEPT = dt.timedelta(days=1)
 
 
 def schedule(job_queue: JobQueue[CoachContext], settings: Settings) -> None:
@@ -55,12 +57,13 @@ async def send_queued(context: CoachContext) -> None:
 
 
 async def housekeeping(context: CoachContext) -> None:
-    """Forget old update ids; erase notes past the retention period, if one is set."""
+    """Forget old update ids and delivered messages; erase notes past the retention period."""
     services: Services = context.bot_data
     settings, sessionmaker = services.ready()
     now = utcnow()
     async with sessionmaker.begin() as session:
         await updates.prune(session, older_than=now - PROCESSED_UPDATES_KEPT)
+        await outbox.prune_sent(session, older_than=now - SENT_MESSAGES_KEPT)
         if settings.notes_retention_days:
             erased = await cases.erase_notes_before(
                 session, now - dt.timedelta(days=settings.notes_retention_days)

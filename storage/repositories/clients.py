@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.signals import email_key, phone_key
-from storage.models import Case, CaseEvent, Client, utcnow
+from storage.models import Case, CaseEvent, Client, OutboxMessage, Praise, utcnow
 from storage.repositories.cases import FREE_TEXT_FIELDS
 
 # Anything that may be a phone number or an e-mail address in free text; the keys decide.
@@ -80,7 +80,8 @@ async def erase(session: AsyncSession, client_id: int) -> bool:
     """Blank every personal field of the client; their cases, and so the statistics, stay.
 
     Free text in any case (not only the client's own) that mentions the client's phone number or
-    e-mail address is blanked too: a note typed before the client was identified is theirs as well.
+    e-mail address is blanked too: a note typed before the client was identified is theirs as well;
+    so is a recorded thanks, and a delivered message's copy, that mentions them.
     """
     client = await session.get(Client, client_id)
     if client is None:
@@ -123,5 +124,16 @@ async def erase_mentions(session: AsyncSession, *, phone: str | None, email: str
             if _mentions(getattr(case, name), phone, email):
                 setattr(case, name, None)
                 erased += 1
+    for thanks in (await session.scalars(select(Praise))).all():
+        if _mentions(thanks.text, phone, email):
+            thanks.text = ""
+            erased += 1
+    # Copies of messages already delivered are of no further use; those still waiting must go.
+    for message in (
+        await session.scalars(select(OutboxMessage).where(OutboxMessage.sent_at.is_not(None)))
+    ).all():
+        if _mentions(str((message.payload or {}).get("text") or ""), phone, email):
+            await session.delete(message)
+            erased += 1
     await session.flush()
     return erased

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage, utcnow
@@ -98,3 +98,9 @@ async def retry_later(
     await session.execute(
         update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values)
     )
+
+
+async def prune_sent(session: AsyncSession, *, older_than: dt.datetime) -> int:
+    """Forget messages delivered before `older_than`: their copies hold what users typed."""
+    result = await session.execute(delete(OutboxMessage).where(OutboxMessage.sent_at < older_than))
+    return int(getattr(result, "rowcount", 0) or 0)

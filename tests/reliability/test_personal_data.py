@@ -3,8 +3,9 @@
 What counts as the client's personal data (README "Reliability"): the client's record (name,
 company, phone, e-mail); every free text of the cases recorded for that client (notes, the "what
 happened" and "what they want" fields, an own solution, a no-call-back reason, ideas); and any free
-text of any other case that mentions the client's phone number or e-mail address, however it was
-written. Stages, outcomes, causes, departments and times stay, so the statistics do not change.
+text of any other case, any recorded thanks and any copy of a delivered message that mentions the
+client's phone number or e-mail address, however it was written. Stages, outcomes, causes,
+departments and times stay, so the statistics do not change.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from sqlalchemy import select, update
 from bot import jobs
 from bot.context import CoachContext
 from dialogs.i18n import t
-from storage.models import Case, CaseEvent, Client, utcnow
+from storage.models import Case, CaseEvent, Client, OutboxMessage, Praise, utcnow
+from storage.repositories import outbox
 from tests.bot.call_support import label, solution, taps, team
 from tests.support.desk_seed import sessionmaker_of
 from tests.support.offline_telegram import CoachHarness, coach_harness
@@ -42,6 +44,9 @@ async def _all_text(coach: CoachHarness) -> str:
             texts += [case.what_happened, case.client_wants, case.solution_text]
         for client in (await session.scalars(select(Client))).all():
             texts += [client.display_name, client.company, client.phone_key, client.email_key]
+        texts += [p.text for p in (await session.scalars(select(Praise))).all()]
+        for message in (await session.scalars(select(OutboxMessage))).all():
+            texts.append(str(message.payload.get("text")))
     return "\n".join(text for text in texts if text)
 
 
@@ -77,8 +82,16 @@ async def test_forget_client_erases_them_from_every_case_and_keeps_the_numbers(
     await coach.send(supervisor, "/call")
     await coach.send(supervisor, "Звонил тот же клиент с 8-912-345-67-89, ругался")
     await coach.send(supervisor, "Другой клиент хочет скидку")
+    await coach.send(admin, "/praise 1 Иван (+7 912 345-67-89) благодарит за замену")
+    # A copy of a delivered message that quoted the client (the outbox keeps them a day).
+    async with sessionmaker_of(coach).begin() as session:
+        sent = await outbox.enqueue(session, 2, {"text": f"Клиент: {EMAIL}"})
+        await outbox.mark_sent(session, sent.id)
     numbers_before = await _numbers(coach)
-    assert "345" in await _all_text(coach)
+    everything = await _all_text(coach)
+    assert "345" in everything
+    assert "благодарит" in everything
+    assert f"Клиент: {EMAIL}" in everything
 
     [done] = await coach.send(admin, "/forget_client 1")
 
@@ -115,6 +128,9 @@ async def test_notes_older_than_the_retention_period_are_erased(coach: CoachHarn
             .where(CaseEvent.case_id == 1)
             .values(at=utcnow() - dt.timedelta(days=31))
         )
+        delivered = await outbox.enqueue(session, 2, {"text": "Заметка: старое"})
+        await outbox.mark_sent(session, delivered.id, now=utcnow() - dt.timedelta(days=2))
+        await outbox.enqueue(session, 2, {"text": "Ещё не отправлено: свежее"})
     numbers_before = await _numbers(coach)
 
     await jobs.housekeeping(CoachContext(coach.application))  # type: ignore[arg-type]
@@ -130,4 +146,5 @@ async def test_notes_older_than_the_retention_period_are_erased(coach: CoachHarn
         "Идея клиента",
     ):
         assert f"{field}: свежее" in left, field
+    assert "Ещё не отправлено: свежее" in left  # a message still to be sent is kept
     assert await _numbers(coach) == numbers_before
