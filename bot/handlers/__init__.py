@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
@@ -70,12 +71,16 @@ async def on_error(update: object, context: CoachContext) -> None:
     """Log the failure with its traceback and apologise to the user in their language.
 
     A database that cannot be reached is not a bug: it is logged as a warning without a traceback
-    (a periodic job simply runs again later) and the user is asked to try again shortly.
+    (a periodic job simply runs again later) and the user is asked to try again shortly. Nor is
+    Telegram failing the long poll or a job's request: PTB tries again.
     """
     key = "error.unexpected"
     if isinstance(context.error, DATABASE_DOWN):
         log.warning("database unavailable: %s", type(context.error).__name__)
         key = "error.try_again_shortly"
+    elif update is None and _telegram_unavailable(context.error):
+        # The long poll or a job met a Telegram outage; PTB retries, nothing was lost.
+        log.warning("Telegram unavailable: %s", context.error)
     else:
         log.error("unhandled error while handling an update", exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
@@ -83,6 +88,11 @@ async def on_error(update: object, context: CoachContext) -> None:
     await _apologise(update, update.effective_chat.id, context, key)
     # The update has had its answer: the catch-alls of later groups must not add another.
     raise ApplicationHandlerStop
+
+
+def _telegram_unavailable(error: BaseException | None) -> bool:
+    """A 5xx, a time-out or flood control: Telegram's trouble, not a bad request of ours."""
+    return isinstance(error, NetworkError | RetryAfter) and not isinstance(error, BadRequest)
 
 
 async def _apologise(update: Update, chat_id: int, context: CoachContext, key: str) -> None:
