@@ -171,6 +171,8 @@ PLACES: dict[str, tuple[str, tuple[str, ...]]] = {
         (root_cause(EN, "service"), t(EN, "call.department.sales"), label(EN, "idea")),
     ),
 }
+# The fields the next screen shows back to the employee.
+SHOWN_BACK = ("what_happened", "client_wants", "custom_solution")
 WALK = {
     "listen": (label(EN, "heard_out"),),
     "clarify": (label(EN, "facts_clear"),),
@@ -210,6 +212,10 @@ async def test_typed_text_anywhere_in_a_case(
     await assert_cases_whole(office)
     for reply in replies:
         assert MARKER not in reply.text
+    if place in SHOWN_BACK:
+        # Shown back as typed: escaped, so no "<b>" of the user's turns into formatting.
+        shown = "".join(parse_html(r.text)[0] for r in replies if r.chat_id == office.staff.id)
+        assert text.strip() in shown
 
 
 @EXAMPLES
