@@ -21,13 +21,13 @@ from telegram.ext import (
 
 from bot import callback_data
 from bot.context import CoachApplication, CoachContext
-from bot.handlers import common
+from bot.handlers import common, typed_text
 from bot.pipeline import DATABASE_DOWN
 from dialogs.i18n import t
 
 log = logging.getLogger(__name__)
 
-# Runs before every area's group (the practice and call text routers use -2 and -1).
+# Runs before every area's group (the one typed-text route uses -1).
 EARLY_GROUP = -10
 
 # The areas, in the order their handlers are tried. A module joins here when its area lands.
@@ -57,6 +57,8 @@ def register(application: CoachApplication) -> None:
     )
     for area in AREAS:
         importlib.import_module(f"bot.handlers.{area}").register(application)
+    # Typed text belongs to practice or to the call coach, whichever the employee is in.
+    typed_text.register(application)
     # Catch-alls: group 1 runs only for updates no handler above took.
     application.add_handler(MessageHandler(filters.COMMAND, common.unknown_command), group=1)
     application.add_handler(

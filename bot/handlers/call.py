@@ -8,7 +8,7 @@ the message they came from, so the case stays on one screen.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callback_data
 from bot.call_service import CallService, Result, render_html
@@ -16,11 +16,6 @@ from bot.context import CoachApplication, CoachContext
 from bot.outgoing import escape
 from bot.pipeline import Turn, turn_handler
 from storage.models import CaseMode
-from storage.repositories import employees
-
-# Typed text is offered to the call coach before any other area (its group runs first); the
-# coach takes it only when the employee has a case open and no practice session running.
-TEXT_GROUP = -1
 
 
 def register(application: CoachApplication) -> None:
@@ -28,10 +23,6 @@ def register(application: CoachApplication) -> None:
     application.add_handler(CommandHandler("after", after_command))
     application.add_handler(CommandHandler("cancel", cancel_command))
     application.add_handler(CallbackQueryHandler(case_button, pattern=callback_data.CASE_PATTERN))
-    application.add_handler(
-        MessageHandler(filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED, route_text),
-        group=TEXT_GROUP,
-    )
 
 
 def _service(turn: Turn) -> CallService:
@@ -89,25 +80,9 @@ async def case_button(turn: Turn, update: Update, context: CoachContext) -> None
     _show(turn, await _service(turn).act(action), edit_message_id=message_id)
 
 
-@turn_handler()
-async def case_text(turn: Turn, update: Update, context: CoachContext) -> None:
-    """Typed text: the field the coach asked for, or a note on the current stage."""
-    assert update.effective_message is not None
-    _show(turn, await _service(turn).take_text(update.effective_message.text or ""))
+async def take_text(turn: Turn, text: str) -> None:
+    """Typed text in the open case: the field the coach asked for, or a note on the current stage.
 
-
-async def route_text(update: Update, context: CoachContext) -> None:
-    """Take the text only when it belongs to an open case; otherwise leave it to other areas."""
-    user = update.effective_user
-    if user is None:
-        return
-    _, sessionmaker = context.services.ready()
-    async with sessionmaker() as session:
-        employee = await employees.get_by_telegram_id(session, user.id)
-    if (
-        employee is None
-        or employee.active_case_id is None
-        or employee.active_practice_id is not None
-    ):
-        return
-    await case_text(update, context)
+    Called by the bot's one text route (`bot.handlers.typed_text`) inside the update's transaction.
+    """
+    _show(turn, await _service(turn).take_text(text))

@@ -120,6 +120,11 @@ async def unknown_command(turn: Turn, update: Update, context: CoachContext) -> 
 @turn_handler()
 async def unsupported(turn: Turn, update: Update, context: CoachContext) -> None:
     """Stickers, photos, voice and text nobody expects: ask for words, change nothing."""
+    answer_unsupported(turn)
+
+
+def answer_unsupported(turn: Turn) -> None:
+    """The answer to a message nobody expects (also typed text with no practice or case open)."""
     turn.say(turn.t("error.unsupported_message"))
 
 

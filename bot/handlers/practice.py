@@ -1,16 +1,13 @@
 """Practice in Telegram: /practice, typed replies to the simulated client, /stop, /trainees.
 
-Typed text: this area's handler runs in its own group (PRACTICE_TEXT_GROUP, before the call
-coach's) and takes the text only when the employee has a practice session running; otherwise it
-returns without touching the update, and the call coach (group -1) or the catch-all sees it. The
-call coach in turn leaves text alone while a practice session is running, so each message goes to
-exactly one of them.
+Typed text reaches `reply_to_client` through the bot's one text route (`bot.handlers.typed_text`),
+which gives it to practice while a session runs, before the call coach.
 """
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import callback_data, practice_service
 from bot.callback_data import PracticeAction
@@ -23,9 +20,6 @@ from dialogs.access import Role, is_supervising
 from dialogs.i18n import Language, t
 from dialogs.practice import Scenario, render_feedback, render_scorecard
 from storage.models import PracticeSession
-from storage.repositories import employees
-
-PRACTICE_TEXT_GROUP = -2
 
 
 def register(application: CoachApplication) -> None:
@@ -34,10 +28,6 @@ def register(application: CoachApplication) -> None:
     application.add_handler(CommandHandler("trainees", trainees_command))
     application.add_handler(
         CallbackQueryHandler(practice_button, pattern=callback_data.PRACTICE_PATTERN)
-    )
-    application.add_handler(
-        MessageHandler(filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED, route_text),
-        group=PRACTICE_TEXT_GROUP,
     )
 
 
@@ -154,19 +144,15 @@ async def stop_command(turn: Turn, update: Update, context: CoachContext) -> Non
     await _stop(turn, running)
 
 
-@turn_handler()
-async def practice_text(turn: Turn, update: Update, context: CoachContext) -> None:
+async def reply_to_client(turn: Turn, text: str) -> None:
     """A reply to the simulated client: its score, the client's reaction, at the end the card."""
     assert turn.employee is not None
-    assert update.effective_message is not None
     running = await practice_service.active_session(turn.session, turn.employee)
-    if running is None:  # finished by another process since the routing check
+    if running is None:  # the pointer leads to a session that has finished
         turn.say(turn.t("practice.no_session"))
         return
     language = Language(running.language)
-    replied = await practice_service.reply(
-        turn.session, turn.employee, running, update.effective_message.text or ""
-    )
+    replied = await practice_service.reply(turn.session, turn.employee, running, text)
     step = replied.step
     parts = [
         render_feedback(step.result, language),
@@ -182,19 +168,6 @@ async def practice_text(turn: Turn, update: Update, context: CoachContext) -> No
         turn.say(escape("\n\n".join(parts)))
     else:
         turn.say(escape("\n\n".join(parts)), _session_buttons(language, running.id))
-
-
-async def route_text(update: Update, context: CoachContext) -> None:
-    """Take typed text only while a practice session runs; otherwise leave it to other areas."""
-    user = update.effective_user
-    if user is None:
-        return
-    _, sessionmaker = context.services.ready()
-    async with sessionmaker() as session:
-        employee = await employees.get_by_telegram_id(session, user.id)
-    if employee is None or employee.active_practice_id is None:
-        return
-    await practice_text(update, context)
 
 
 @turn_handler()
