@@ -248,14 +248,11 @@ class CallService:
     # --- Firing a trigger ----------------------------------------------------------------------
 
     async def _history(self, case: Case) -> list[Step]:
-        events = await cases.timeline(self.session, case.id)
+        """The stage changes so far: read for `back`, for closing and for a repeated escalation."""
         return [
-            Step(Stage(event.from_stage), Stage(event.to_stage), event.trigger)
-            for event in events
-            if event.kind == EventKind.TRANSITION
-            and event.from_stage
-            and event.to_stage
-            and event.trigger
+            Step(Stage(from_stage), Stage(to_stage), trigger)
+            for from_stage, to_stage, trigger in await cases.stage_changes(self.session, case.id)
+            if from_stage and to_stage and trigger
         ]
 
     async def _fire(
@@ -278,7 +275,8 @@ class CallService:
         if trigger == "no_follow_up" and reason is None and argument in NO_FOLLOW_UP_REASONS:
             reason = self.t(f"call.button.{argument}")
         colleague = await self._colleague(argument) if trigger == "hand_off" else None
-        history = await self._history(case)
+        # Only `back` needs the path to decide (its guards compare the stage it came from).
+        history = await self._history(case) if trigger == "back" else None
         facts = Facts(
             fault=FAULT_TRIGGERS.get(trigger),
             department=department,
@@ -288,7 +286,7 @@ class CallService:
             no_follow_up_reason=reason,
             root_cause=case.root_cause,
             handoff_to_id=colleague.id if colleague else None,
-            previous_stage=previous_stage(history),
+            previous_stage=previous_stage(history) if history is not None else None,
             paused_stage=Stage(case.paused_stage) if case.paused_stage else None,
             actor_supervises=is_supervising(Role(self.actor.role)),
             actor_is_handoff_colleague=case.handoff_to_id == self.actor.id,
@@ -300,6 +298,8 @@ class CallService:
                 notice=self.t(f"call.refusal.{moved.reason}"),
                 refused=True,
             )
+        if history is None and (moved is Stage.CLOSING or trigger == "close"):
+            history = await self._history(case)  # the outcome is read from the path below
         if case.mode == CaseMode.AFTER and argument in ("yes", "no") and stage in CHECKLIST:
             data["checklist"] = argument
         text: str | None = None
@@ -353,7 +353,7 @@ class CallService:
             await follow_ups.cancel_pending(self.session, case.id, now=self.now)
         elif trigger == "back" and stage is Stage.AWAITING_FOLLOW_UP:
             await follow_ups.cancel_pending(self.session, case.id, now=self.now)
-        if moved is Stage.CLOSING or (trigger == "close"):
+        if history is not None and (moved is Stage.CLOSING or trigger == "close"):
             path = [*history, Step(stage, moved, trigger)]
             case.outcome = outcome_of(path, escalated=case.escalated).value
         elif stage is Stage.CLOSING and trigger == "back":

@@ -162,6 +162,28 @@ async def timeline(session: AsyncSession, case_id: int) -> Sequence[CaseEvent]:
     ).all()
 
 
+async def stage_changes(session: AsyncSession, case_id: int) -> Sequence[tuple[str, str, str]]:
+    """The case's stage changes in order, as (from stage, to stage, trigger): just those columns.
+
+    The call coach reads these to find where `back` leads and how a case ended; loading whole
+    timeline events for that would build an ORM object per note and field too.
+    """
+    rows = await session.execute(
+        select(CaseEvent.from_stage, CaseEvent.to_stage, CaseEvent.trigger)
+        .where(
+            CaseEvent.case_id == case_id,
+            CaseEvent.kind == EventKind.TRANSITION,
+            CaseEvent.from_stage.is_not(None),
+            CaseEvent.to_stage.is_not(None),
+            CaseEvent.trigger.is_not(None),
+        )
+        .order_by(CaseEvent.id)
+    )
+    return [
+        (from_stage or "", to_stage or "", trigger or "") for from_stage, to_stage, trigger in rows
+    ]
+
+
 def _filtered(query: Select[Any], case_filter: CaseFilter) -> Select[Any]:
     if case_filter.owner_id is not None:
         query = query.where(Case.owner_id == case_filter.owner_id)
