@@ -103,6 +103,13 @@ class Employee(Base):
     pending_input: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
+    # Read-only, for loading: the case the pointer leads to, fetched with the employee in one
+    # query where a caller asks for it (see `repositories.employees.get_by_telegram_id`).
+    # Assigning `active_case_id` is what changes it; this attribute is never written.
+    active_case: Mapped[Case | None] = relationship(
+        primaryjoin="foreign(Employee.active_case_id) == Case.id", viewonly=True, lazy="raise"
+    )
+
 
 class Invite(Base):
     """A single-use, expiring invitation; only the code's hash is kept, so a leak is useless."""
