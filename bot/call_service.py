@@ -511,8 +511,8 @@ class CallService:
             client.email_key = client.email_key or identity.email_key
             client.name_key = client.name_key or identity.name_key
         case.client_id = client.id
-        earlier = await clients.cases_of(self.session, client.id, exclude_case_id=case.id)
-        case.returning_client = bool(earlier)
+        earlier = await clients.count_cases_of(self.session, client.id, exclude_case_id=case.id)
+        case.returning_client = earlier > 0
         # The timeline says a client was recorded, never who: erasure must not miss a copy.
         await self._field(case, "client", None, data={"returning": case.returning_client})
 
@@ -653,8 +653,10 @@ class CallService:
         if case.legal_threat and stage in WORKING:
             lines.append(self.t("call.view.legal"))
         if case.returning_client and case.client_id and stage in WORKING:
-            earlier = await clients.cases_of(self.session, case.client_id, exclude_case_id=case.id)
-            lines.append(self.t("call.view.returning", count=len(earlier)))
+            earlier = await clients.count_cases_of(
+                self.session, case.client_id, exclude_case_id=case.id
+            )
+            lines.append(self.t("call.view.returning", count=earlier))
         if case.temperature is not None and stage in (Stage.LISTEN, Stage.CLARIFY, Stage.PROPOSE):
             lines.append(self.t("call.view.temperature", value=case.temperature))
         if stage is Stage.PROPOSE and is_hot(case.temperature):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.signals import email_key, phone_key
@@ -74,6 +74,18 @@ async def cases_of(
     if exclude_case_id is not None:
         query = query.where(Case.id != exclude_case_id)
     return (await session.scalars(query)).all()
+
+
+async def count_cases_of(session: AsyncSession, client_id: int, *, exclude_case_id: int) -> int:
+    """How many cases the client has besides `exclude_case_id` (counted, not loaded)."""
+    return (
+        await session.scalar(
+            select(func.count(Case.id)).where(
+                Case.client_id == client_id, Case.id != exclude_case_id
+            )
+        )
+        or 0
+    )
 
 
 async def erase(session: AsyncSession, client_id: int) -> bool:
