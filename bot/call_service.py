@@ -604,8 +604,14 @@ class CallService:
         return colleague
 
     async def _colleagues(self) -> list[Employee]:
-        everyone = await employees.list_by_role(self.session, HANDLING_CASES)
-        return [person for person in everyone if person.id != self.actor.id][:MAX_COLLEAGUES_SHOWN]
+        return list(
+            await employees.list_by_role(
+                self.session,
+                HANDLING_CASES,
+                excluding_id=self.actor.id,
+                limit=MAX_COLLEAGUES_SHOWN,
+            )
+        )
 
     # --- The screen ----------------------------------------------------------------------------
 

@@ -56,15 +56,27 @@ async def ensure_admin(
     return employee
 
 
-async def list_by_role(session: AsyncSession, roles: Iterable[Role]) -> Sequence[Employee]:
-    """Active employees with any of `roles`, oldest first (e.g. every supervisor for an alert)."""
-    return (
-        await session.scalars(
-            select(Employee)
-            .where(Employee.role.in_(list(roles)), Employee.is_active.is_(True))
-            .order_by(Employee.id)
-        )
-    ).all()
+async def list_by_role(
+    session: AsyncSession,
+    roles: Iterable[Role],
+    *,
+    excluding_id: int | None = None,
+    limit: int | None = None,
+) -> Sequence[Employee]:
+    """Active employees with any of `roles`, oldest first (e.g. every supervisor for an alert).
+
+    Args:
+        excluding_id: leave this employee out (the one asking, say).
+        limit: at most this many, for a menu that shows only the first few.
+    """
+    query = (
+        select(Employee)
+        .where(Employee.role.in_(list(roles)), Employee.is_active.is_(True))
+        .order_by(Employee.id)
+    )
+    if excluding_id is not None:
+        query = query.where(Employee.id != excluding_id)
+    return (await session.scalars(query.limit(limit))).all()
 
 
 async def list_all(session: AsyncSession) -> Sequence[Employee]:
