@@ -6,9 +6,11 @@ No figure is asserted against a target here: speed is judged by `make bench`, no
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
+from bot import bench
 from bot.cli import main
 
 REQUIRED = {
@@ -48,3 +50,13 @@ def test_a_tiny_benchmark_walks_whole_cases_and_reports_every_figure(
     assert results["coach_updates_per_s"] > 0
     assert results["echo_updates_per_s"] > 0
     assert results["score_replies_per_s"] > 0
+
+
+async def test_a_second_workload_on_the_same_database_is_handled_in_full(tmp_path: Path) -> None:
+    # On PostgreSQL the memory figure, and any later run, use the database the first run wrote:
+    # the bot skips update ids it has already handled, so each run must bring ids of its own.
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bench.db'}"
+    await bench._fresh_database(url)
+    first = await bench.measure_coach(url, 2, 1)
+    second = await bench.measure_coach(url, 2, 1)
+    assert len(first.latencies_s) == len(second.latencies_s) == 2 * 18
