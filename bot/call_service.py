@@ -128,6 +128,18 @@ class CallService:
         """Open a new case at `listen` (a live call, or the after-call checklist)."""
         if not may_handle_cases(Role(self.actor.role)):
             return Result(notice=self.t("call.view.trainee"), refused=True)
+        active = await self._active_case()
+        if active is not None and active.stage in ON_THE_CALL:
+            # One call at a time: a second /call mid-call is nearly always a lost screen, and a
+            # new case would leave this one open for good. Show it again and say how to end it.
+            return Result(
+                view=await self.view(active),
+                notice=self.t(
+                    "call.view.still_on_call",
+                    number=active.id,
+                    stage=self.t(f"terms.stage.{active.stage}"),
+                ),
+            )
         case = await cases.create(
             self.session, owner_id=self.actor.id, stage=Stage.LISTEN, mode=mode
         )

@@ -310,10 +310,28 @@ async def test_a_returning_client_is_recognised_by_a_phone_written_differently(
         await coach.send(staff, "/call")
         await taps(coach, staff, label("ru", "heard_out"), label("ru", "ask_client"))
         await coach.send(staff, f"Иван Петров, {phone}")
-    assert t("ru", "call.view.returning", count=1) in latest(coach, staff).text
+        returning_line = t("ru", "call.view.returning", count=1) in latest(coach, staff).text
+        await tap(coach, staff, label("ru", "hung_up"))  # the call ends; the next one is new
+    assert returning_line
     (first, _), (second, _) = await cases_in(database_url)
     assert first.client_id == second.client_id
     assert (first.returning_client, second.returning_client) == (False, True)
+
+
+async def test_call_during_a_call_shows_that_case_instead_of_opening_another(
+    coach: CoachHarness, database_url: str
+) -> None:
+    _, staff, _ = await team(coach, "en")
+    await coach.send(staff, "/call")
+    await tap(coach, staff, label("en", "heard_out"))
+    [again] = await coach.send(staff, "/call")
+    assert t("en", "call.stage.clarify.tip") in again.text
+    assert "Case №1 is still in progress" in again.text
+    assert label("en", "facts_clear") in [b["text"] for b in again.buttons]
+    await tap(coach, staff, label("en", "hung_up"))
+    [fresh] = await coach.send(staff, "/call")
+    assert t("en", "call.stage.listen.tip") in fresh.text
+    assert [case.stage for case, _ in await cases_in(database_url)] == ["follow_up", "listen"]
 
 
 async def test_carp_warns_at_propose_while_the_client_is_hot_and_lets_them_go_on(
