@@ -22,7 +22,12 @@ _MESSAGE_METHODS = frozenset({"sendMessage", "editMessageText", "sendDocument", 
 
 
 class OfflineBotApi(BaseRequest):
-    """Answers like Telegram, instantly; remembers each chat's latest inline keyboard."""
+    """Answers like Telegram, instantly; remembers each chat's latest inline keyboard.
+
+    Subclasses (the tests' recording API) hook in through `answer` and `on_message`.
+    """
+
+    bot_user: dict[str, Any] = _BOT_USER
 
     def __init__(self) -> None:
         self._message_ids = itertools.count(1)
@@ -50,32 +55,71 @@ class OfflineBotApi(BaseRequest):
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
-        params = request_data.parameters if request_data else {}
-        return 200, json.dumps({"ok": True, "result": self._result(api_method, params)}).encode()
+        params = dict(request_data.parameters) if request_data else {}
+        result = self.answer(api_method, params, request_data)
+        return 200, json.dumps({"ok": True, "result": result}).encode()
 
-    def _result(self, api_method: str, params: dict[str, Any]) -> Any:
+    def answer(
+        self, api_method: str, params: dict[str, Any], request_data: RequestData | None
+    ) -> Any:
+        """The `result` Telegram would give for this call."""
         if api_method == "getMe":
-            return _BOT_USER
+            return self.bot_user
         if api_method == "getUpdates":
             return []
         if api_method not in _MESSAGE_METHODS:
             return True
-        self.messages_sent += 1
-        chat_id = int(params.get("chat_id", 0))
-        markup = params.get("reply_markup")
-        if isinstance(markup, str):
-            markup = json.loads(markup)
-        if isinstance(markup, dict) and markup.get("inline_keyboard"):
-            self.keyboards[chat_id] = markup["inline_keyboard"]
         message_id = (
             int(params["message_id"])
             if api_method == "editMessageText"
             else next(self._message_ids)
         )
-        return {
+        self.on_message(api_method, params, message_id, request_data)
+        return self.message_json(api_method, params, message_id)
+
+    def on_message(
+        self,
+        api_method: str,
+        params: dict[str, Any],
+        message_id: int,
+        request_data: RequestData | None,
+    ) -> None:
+        """Note a message sent or edited: the chat's keyboard is what the user can press next."""
+        self.messages_sent += 1
+        markup = params.get("reply_markup")
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        if isinstance(markup, dict) and markup.get("inline_keyboard"):
+            self.keyboards[int(params.get("chat_id", 0))] = markup["inline_keyboard"]
+
+    def message_json(
+        self, api_method: str, params: dict[str, Any], message_id: int
+    ) -> dict[str, Any]:
+        """The Message object Telegram returns for a message sent or edited."""
+        message: dict[str, Any] = {
             "message_id": message_id,
             "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private"},
-            "from": _BOT_USER,
-            "text": str(params.get("text") or params.get("caption") or ""),
+            "chat": {"id": int(params.get("chat_id", 0)), "type": "private"},
+            "from": self.bot_user,
+            "text": str(params.get("text") or ""),
         }
+        if "caption" in params:
+            message["caption"] = params["caption"]
+        if api_method == "sendDocument":
+            message["document"] = {
+                "file_id": f"doc{message_id}",
+                "file_unique_id": f"d{message_id}",
+            }
+        if api_method == "sendPhoto":
+            message["photo"] = [
+                {
+                    "file_id": f"ph{message_id}",
+                    "file_unique_id": f"p{message_id}",
+                    "width": 1,
+                    "height": 1,
+                }
+            ]
+        markup = params.get("reply_markup")
+        if markup:
+            message["reply_markup"] = json.loads(markup) if isinstance(markup, str) else markup
+        return message

@@ -1,8 +1,8 @@
 """Drive the real Application through `process_update`, with no network (PTB's own test approach).
 
-`OfflineBotApi` is a `BaseRequest` that answers every Bot API call at once, as Telegram would, and
-keeps what the bot sent. `CoachHarness` builds the real application on a real database and lets a
-test act as a user: send text or a command, press a button of a message the bot sent.
+`OfflineBotApi` answers every Bot API call at once, as Telegram would (it extends the benchmark's
+`bot/offline_api.py`), and keeps what the bot sent. `CoachHarness` builds the real application on a
+real database and lets a test act as a user: send text or a command, press a button of a message.
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ from telegram import (
     User,
 )
 from telegram.constants import MessageEntityType
-from telegram.request import BaseRequest, RequestData
+from telegram.request import RequestData
 
+from bot import offline_api
 from bot.app import build_application, on_shutdown, on_startup
 from bot.context import CoachApplication
 from bot.settings import Settings
@@ -36,9 +37,6 @@ BOT_ID = 7000001
 BOT_USERNAME = "complaint_coach_test_bot"
 TOKEN = f"{BOT_ID}:TEST-token-for-offline-tests-only_xyz"
 BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Coach", "username": BOT_USERNAME}
-
-# Methods that send something the user sees; their parameters are kept as `Sent` records.
-SENDING = {"sendMessage", "editMessageText", "sendDocument", "sendPhoto", "answerCallbackQuery"}
 
 
 @dataclass
@@ -75,96 +73,38 @@ class Sent:
         raise AssertionError(f"no button like {label_part!r} among {labels}")
 
 
-class OfflineBotApi(BaseRequest):
-    """Answers each Bot API method like Telegram would, instantly; records every call."""
+class OfflineBotApi(offline_api.OfflineBotApi):
+    """The bot's offline Bot API, keeping every call and everything sent for the test to read."""
+
+    bot_user = BOT_USER
 
     def __init__(self) -> None:
+        super().__init__()
         self.sent: list[Sent] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
-        self._message_ids = itertools.count(1)
 
-    @property
-    def read_timeout(self) -> float | None:
-        return 1.0
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
-    ) -> tuple[int, bytes]:
-        api_method = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data else {}
-        self.calls.append((api_method, params))
-        result = self._result(api_method, params, request_data)
-        return 200, json.dumps({"ok": True, "result": result}).encode()
-
-    def _result(
+    def answer(
         self, api_method: str, params: dict[str, Any], request_data: RequestData | None
     ) -> Any:
-        if api_method == "getMe":
-            return {
-                **BOT_USER,
-                "can_join_groups": False,
-                "can_read_all_group_messages": False,
-                "supports_inline_queries": False,
-            }
-        if api_method == "getUpdates":
-            return []
-        if api_method not in SENDING:
-            return True
+        self.calls.append((api_method, params))
+        if api_method == "answerCallbackQuery":
+            self.sent.append(Sent(api_method, params))
+        return super().answer(api_method, params, request_data)
+
+    def on_message(
+        self,
+        api_method: str,
+        params: dict[str, Any],
+        message_id: int,
+        request_data: RequestData | None,
+    ) -> None:
+        super().on_message(api_method, params, message_id, request_data)
         files: dict[str, bytes] = {}
         if request_data is not None and request_data.contains_files:
             for name, part in request_data.multipart_data.items():
                 content = part[1] if isinstance(part, tuple) else part
                 files[name] = content if isinstance(content, bytes) else content.read()
-        if api_method == "answerCallbackQuery":
-            self.sent.append(Sent(api_method, params))
-            return True
-        message_id = (
-            int(params["message_id"])
-            if api_method == "editMessageText"
-            else next(self._message_ids)
-        )
         self.sent.append(Sent(api_method, params, message_id, files))
-        message: dict[str, Any] = {
-            "message_id": message_id,
-            "date": int(dt.datetime.now(dt.UTC).timestamp()),
-            "chat": {"id": int(params.get("chat_id", 0)), "type": "private"},
-            "from": BOT_USER,
-        }
-        if "text" in params:
-            message["text"] = params["text"]
-        if "caption" in params:
-            message["caption"] = params["caption"]
-        if api_method == "sendDocument":
-            message["document"] = {
-                "file_id": f"doc{message_id}",
-                "file_unique_id": f"d{message_id}",
-            }
-        if api_method == "sendPhoto":
-            message["photo"] = [
-                {
-                    "file_id": f"ph{message_id}",
-                    "file_unique_id": f"p{message_id}",
-                    "width": 1,
-                    "height": 1,
-                }
-            ]
-        if "reply_markup" in params:
-            markup = params["reply_markup"]
-            message["reply_markup"] = json.loads(markup) if isinstance(markup, str) else markup
-        return message
 
 
 def make_user(user_id: int, *, first_name: str = "Анна", language_code: str = "ru") -> User:
