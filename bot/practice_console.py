@@ -19,7 +19,7 @@ from bot.startup import migrate_database
 from dialogs import practice as dialogs_practice
 from dialogs.access import Role
 from dialogs.i18n import Language, t
-from dialogs.practice import Scenario, render_feedback, render_scorecard
+from dialogs.practice import Scenario, render_scorecard
 from storage.db import create_engine, create_sessionmaker
 from storage.models import Employee
 from storage.repositories import employees
@@ -135,18 +135,6 @@ async def _session_loop(
                 )
                 return 0
             replied = await practice_service.reply(session, employee, running, reply.strip())
-        step = replied.step
-        _say(render_feedback(step.result, language))
-        _say()
-        _say(
-            practice_service.client_text(
-                language,
-                int(step.state["anger"]),
-                step.client_lines,
-                None if step.finished else str(step.state["stage"]),
-            )
-        )
+        _say(practice_service.reply_text(language, replied))
         if replied.scorecard is not None:
-            _say()
-            _say(render_scorecard(replied.scorecard, language))
             return 0

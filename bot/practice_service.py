@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dialogs import practice as dialogs_practice
 from dialogs.access import Role
 from dialogs.i18n import Language, t
-from dialogs.practice import Scenario, Scorecard, Step
+from dialogs.practice import Scenario, Scorecard, Step, render_feedback, render_scorecard
 from dialogs.practice.client import State
 from storage.models import Employee, PracticeSession
 from storage.repositories import employees
@@ -136,6 +136,23 @@ def client_text(language: Language, anger: int, lines: Sequence[str], stage: str
         stage_name = t(language, f"terms.stage.{stage}")
         text += "\n\n" + t(language, "practice.your_move", stage=stage_name)
     return text
+
+
+def reply_text(language: Language, replied: Replied) -> str:
+    """How a scored reply reads (plain text): the feedback, the client's answer, the scorecard."""
+    step = replied.step
+    parts = [
+        render_feedback(step.result, language),
+        client_text(
+            language,
+            int(step.state["anger"]),
+            step.client_lines,
+            None if step.finished else str(step.state["stage"]),
+        ),
+    ]
+    if replied.scorecard is not None:
+        parts.append(render_scorecard(replied.scorecard, language))
+    return "\n\n".join(parts)
 
 
 def opening_text(language: Language, scenario: Scenario, state: State) -> str:

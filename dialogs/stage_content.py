@@ -11,23 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from dialogs.call_flow import WORKING
 from dialogs.case_terms import Stage
 from dialogs.i18n import Language, catalogue, t, t_list
 
 STAGE_PREFIX = "call.stage."
 # The stages the coach advises on; paused and final stages show a status line instead.
-COACHED: tuple[Stage, ...] = (
-    Stage.LISTEN,
-    Stage.CLARIFY,
-    Stage.DECIDE,
-    Stage.OWN_ERROR,
-    Stage.EXPLAIN,
-    Stage.PROPOSE,
-    Stage.APOLOGISE,
-    Stage.FOLLOW_UP,
-    Stage.AWAITING_FOLLOW_UP,
-    Stage.CLOSING,
-)
+COACHED: tuple[Stage, ...] = (*WORKING, Stage.CLOSING)
 # The stages the after-call checklist asks a yes/no question about, by the trigger that leaves them.
 CHECKLIST: Mapping[Stage, str] = MappingProxyType(
     {

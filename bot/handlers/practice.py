@@ -18,7 +18,7 @@ from bot.pipeline import Turn, turn_handler
 from dialogs import practice as dialogs_practice
 from dialogs.access import Role, is_supervising
 from dialogs.i18n import Language, t
-from dialogs.practice import Scenario, render_feedback, render_scorecard
+from dialogs.practice import Scenario, render_scorecard
 from storage.models import PracticeSession
 
 
@@ -153,21 +153,11 @@ async def reply_to_client(turn: Turn, text: str) -> None:
         return
     language = Language(running.language)
     replied = await practice_service.reply(turn.session, turn.employee, running, text)
-    step = replied.step
-    parts = [
-        render_feedback(step.result, language),
-        practice_service.client_text(
-            language,
-            int(step.state["anger"]),
-            step.client_lines,
-            None if step.finished else str(step.state["stage"]),
-        ),
-    ]
+    text = escape(practice_service.reply_text(language, replied))
     if replied.scorecard is not None:
-        parts.append(render_scorecard(replied.scorecard, language))
-        turn.say(escape("\n\n".join(parts)))
+        turn.say(text)
     else:
-        turn.say(escape("\n\n".join(parts)), _session_buttons(language, running.id))
+        turn.say(text, _session_buttons(language, running.id))
 
 
 @turn_handler()
