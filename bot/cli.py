@@ -39,12 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (module_name, help_text) in COMMANDS.items():
         command = commands.add_parser(name, help=help_text, description=help_text)
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name != module_name:
-                raise
-            continue  # not part of this build
+        module = importlib.import_module(module_name)
         module.add_arguments(command)
         command.set_defaults(handler=module.run)
     return parser
@@ -53,9 +48,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line, load settings (exit 2 with one line if one is wrong) and run."""
     args = build_parser().parse_args(argv)
-    if getattr(args, "handler", None) is None:
-        print(f"`complaint-coach {args.command}` is not part of this build.", file=sys.stderr)
-        return 1
     try:
         settings = load_settings()
         return int(args.handler(args, settings))
