@@ -97,34 +97,21 @@ def render_scorecard(card: Scorecard, language: Language) -> str:
                     verdict=t(language, f"practice.verdict.{result.verdict.value}"),
                 )
             )
-            for hit in result.hits:
-                lines.append(
+            # Each point names its rule; hits and flags also show the words that triggered them.
+            for kind, points in (
+                ("hit", result.hits),
+                ("miss", result.misses),
+                ("flag", result.flags),
+            ):
+                lines.extend(
                     t(
                         language,
-                        "practice.scorecard.hit",
-                        rule=t(language, f"practice.rule.{hit.rule}"),
-                        points=hit.points,
-                        evidence=hit.evidence,
+                        f"practice.scorecard.{kind}",
+                        rule=t(language, f"practice.rule.{point.rule}"),
+                        points=point.points,
+                        evidence=point.evidence,
                     )
-                )
-            for miss in result.misses:
-                lines.append(
-                    t(
-                        language,
-                        "practice.scorecard.miss",
-                        rule=t(language, f"practice.rule.{miss.rule}"),
-                        points=miss.points,
-                    )
-                )
-            for flag in result.flags:
-                lines.append(
-                    t(
-                        language,
-                        "practice.scorecard.flag",
-                        rule=t(language, f"practice.rule.{flag.rule}"),
-                        points=flag.points,
-                        evidence=flag.evidence,
-                    )
+                    for point in points
                 )
         lines.append(t(language, "practice.scorecard.model", text=stage_card.model))
         lines.append("")
