@@ -19,18 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.call_service import CallService, CaseView, Choice, Result
+from bot.console_user import console_employee
 from bot.settings import Settings
 from bot.startup import migrate_database
-from dialogs.access import Role
 from dialogs.i18n import Language, t
 from storage.db import create_engine, create_sessionmaker
-from storage.models import CaseMode, Employee, utcnow
-from storage.repositories import employees, outbox
+from storage.models import CaseMode, utcnow
+from storage.repositories import outbox
 from storage.repositories.cases import StaleCaseError
-
-# The terminal's user: a staff member no Telegram account can be (Telegram ids are positive).
-CONSOLE_TELEGRAM_ID = 0
-CONSOLE_NAME = {"ru": "Терминал", "en": "Terminal"}
 
 Reader = Callable[[], str | None]
 
@@ -92,20 +88,6 @@ def render_plain(language: Language, view: CaseView, notice: str | None = None) 
     return "\n".join(lines) + "\n"
 
 
-async def _console_employee(session: AsyncSession, language: Language) -> Employee:
-    employee = await employees.get_by_telegram_id(session, CONSOLE_TELEGRAM_ID)
-    if employee is None:
-        employee = await employees.add(
-            session,
-            telegram_id=CONSOLE_TELEGRAM_ID,
-            name=CONSOLE_NAME[language.value],
-            role=Role.STAFF,
-            language=language.value,
-        )
-    employee.language = language.value
-    return employee
-
-
 async def _in_transaction(
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
@@ -114,7 +96,7 @@ async def _in_transaction(
 ) -> Result:
     """Run one use-case in one transaction; queue the messages for others in the outbox."""
     async with sessionmaker.begin() as session:
-        employee = await _console_employee(session, language)
+        employee = await console_employee(session, language)
         service = CallService(session, settings, employee, now=utcnow())
         result = await use_case(service)
         for message in result.others:

@@ -1,7 +1,7 @@
 """`complaint-coach practice`: practise an angry-client scenario in a terminal.
 
-The same scenarios, scorer and storage as in Telegram. The terminal's user is one Employee row,
-telegram id 0 ("console", a trainee), created on first use, so terminal sessions show in
+The same scenarios, scorer and storage as in Telegram. The terminal's user is the one Employee
+row the call coach's console uses too (`bot.console_user`), so terminal sessions show in
 /trainees and count in the trend like any other. A session left unfinished is picked up again by
 the next run. Reads replies line by line, so it works with piped input too.
 """
@@ -14,18 +14,14 @@ import asyncio
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import practice_service
+from bot.console_user import console_employee
 from bot.settings import Settings
 from bot.startup import migrate_database
 from dialogs import practice as dialogs_practice
-from dialogs.access import Role
 from dialogs.i18n import Language, t
 from dialogs.practice import Scenario, render_scorecard
 from storage.db import create_engine, create_sessionmaker
-from storage.models import Employee
-from storage.repositories import employees
 
-CONSOLE_TELEGRAM_ID = 0
-CONSOLE_NAME = "console"
 STOP = "/stop"
 
 
@@ -55,20 +51,6 @@ async def _read(prompt: str) -> str | None:
         return await asyncio.to_thread(input, prompt)
     except EOFError:
         return None
-
-
-async def console_employee(session: AsyncSession, language: Language) -> Employee:
-    """The terminal's user: the employee with telegram id 0, created on first use."""
-    employee = await employees.get_by_telegram_id(session, CONSOLE_TELEGRAM_ID)
-    if employee is None:
-        employee = await employees.add(
-            session,
-            telegram_id=CONSOLE_TELEGRAM_ID,
-            name=CONSOLE_NAME,
-            role=Role.TRAINEE,
-            language=language.value,
-        )
-    return employee
 
 
 async def _pick(language: Language, scenario_id: str | None) -> Scenario | None:

@@ -132,3 +132,25 @@ async def test_end_of_input_leaves_the_case_open_at_its_stage(tmp_path: Path) ->
     assert t("en", "call.console.bad_choice") in out.getvalue()
     [(case, _)] = await cases_in(database_url)
     assert case.stage == "clarify"
+
+
+def test_the_call_coach_works_after_practising_in_the_same_terminal(tmp_path: Path) -> None:
+    """`make practice` then `make demo` on one database: one terminal user who may do both."""
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'coach.db'}"
+
+    def run(command: str, typed: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot.cli", command, "--database-url", database_url],
+            input=typed,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=60,
+            check=False,
+        )
+
+    practised = run("practice", "1\nЗдравствуйте, я вас слушаю.\n")
+    assert practised.returncode == 0, practised.stderr
+    coached = run("console", "5\nКлиент кричит и грозит судом\n9\n5\n2\n4\n4\n2\n4\n")
+    assert coached.returncode == 0, coached.stderr
+    assert t("ru", "call.console.done", case_id=1) in coached.stdout

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.cli import main
-from bot.practice_console import CONSOLE_TELEGRAM_ID
+from bot.console_user import CONSOLE_TELEGRAM_ID
 from dialogs.i18n import Language
 from dialogs.practice import get_scenario
 from storage.db import create_engine, create_sessionmaker
@@ -56,7 +56,7 @@ def test_a_whole_scenario_is_played_from_piped_input(
     employee, sessions, turns = _stored(database_url)
     assert (employee.name, employee.role, employee.active_practice_id) == (
         "console",
-        "trainee",
+        "staff",
         None,
     )
     [session] = sessions
