@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
-from storage.models import Case, CaseEvent, CaseMode, FollowUp, utcnow
+from storage.models import Case, CaseEvent, CaseMode, utcnow
 
 CLOSED_STAGES = frozenset({"closed", "cancelled"})
 
@@ -34,20 +32,6 @@ class EventKind:
     FIELD = "field"
     ALERT = "alert"
     FOLLOW_UP = "follow_up"
-
-
-@dataclass(frozen=True, slots=True)
-class CaseFilter:
-    """What a case list shows. The caller narrows `owner_id` for staff: access is its rule."""
-
-    owner_id: int | None = None
-    open_only: bool = False
-    escalated: bool | None = None
-    legal_threat: bool | None = None
-    returning_client: bool | None = None
-    overdue_at: dt.datetime | None = None
-    created_from: dt.datetime | None = None
-    created_to: dt.datetime | None = None
 
 
 async def create(
@@ -182,52 +166,6 @@ async def stage_changes(session: AsyncSession, case_id: int) -> Sequence[tuple[s
     return [
         (from_stage or "", to_stage or "", trigger or "") for from_stage, to_stage, trigger in rows
     ]
-
-
-def _filtered(query: Select[Any], case_filter: CaseFilter) -> Select[Any]:
-    if case_filter.owner_id is not None:
-        query = query.where(Case.owner_id == case_filter.owner_id)
-    if case_filter.open_only:
-        query = query.where(Case.stage.not_in(CLOSED_STAGES))
-    if case_filter.escalated is not None:
-        query = query.where(Case.escalated.is_(case_filter.escalated))
-    if case_filter.legal_threat is not None:
-        query = query.where(Case.legal_threat.is_(case_filter.legal_threat))
-    if case_filter.returning_client is not None:
-        query = query.where(Case.returning_client.is_(case_filter.returning_client))
-    if case_filter.created_from is not None:
-        query = query.where(Case.created_at >= case_filter.created_from)
-    if case_filter.created_to is not None:
-        query = query.where(Case.created_at < case_filter.created_to)
-    if case_filter.overdue_at is not None:
-        overdue = (
-            select(FollowUp.case_id)
-            .where(
-                FollowUp.completed_at.is_(None),
-                FollowUp.cancelled_at.is_(None),
-                FollowUp.due_at < case_filter.overdue_at,
-            )
-            .scalar_subquery()
-        )
-        query = query.where(Case.id.in_(overdue), Case.stage.not_in(CLOSED_STAGES))
-    return query
-
-
-async def list_page(
-    session: AsyncSession, case_filter: CaseFilter, *, page: int, page_size: int
-) -> tuple[Sequence[Case], int]:
-    """One page of cases, newest first, and how many match in all."""
-    total = await session.scalar(_filtered(select(func.count(Case.id)), case_filter)) or 0
-    cases = (
-        await session.scalars(
-            _filtered(select(Case), case_filter)
-            .options(selectinload(Case.owner))
-            .order_by(Case.id.desc())
-            .offset(page * page_size)
-            .limit(page_size)
-        )
-    ).all()
-    return cases, total
 
 
 async def open_case_of(session: AsyncSession, owner_id: int) -> Case | None:

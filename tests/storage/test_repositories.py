@@ -18,6 +18,7 @@ from storage.repositories import (
     employees,
     follow_ups,
     invites,
+    reports,
     updates,
 )
 
@@ -167,7 +168,7 @@ async def test_invite_codes_are_single_use_and_expire(session: AsyncSession) -> 
     assert await invites.redeem(session, "made-up-code") is None
 
 
-async def test_list_page_filters_and_counts(session: AsyncSession) -> None:
+async def test_the_case_list_filters_and_counts(session: AsyncSession) -> None:
     owner_id = await _employee(session)
     other_id = await _employee(session, telegram_id=1002)
     for index in range(7):
@@ -178,25 +179,27 @@ async def test_list_page_filters_and_counts(session: AsyncSession) -> None:
     closed = await cases.create(session, owner_id=owner_id, stage="closed")
     await session.flush()
 
-    page, total = await cases.list_page(
-        session, cases.CaseFilter(owner_id=owner_id), page=0, page_size=3
+    page, total = await reports.list_cases(
+        session, reports.CaseQuery(owner_id=owner_id), page=0, page_size=3
     )
     assert total == 5
     assert [c.id for c in page] == sorted((c.id for c in page), reverse=True)
     assert len(page) == 3
-    _, open_total = await cases.list_page(
-        session, cases.CaseFilter(open_only=True), page=0, page_size=50
+    _, open_total = await reports.list_cases(
+        session, reports.CaseQuery(open_only=True), page=0, page_size=50
     )
     assert open_total == 7
-    legal, legal_total = await cases.list_page(
-        session, cases.CaseFilter(legal_threat=True), page=0, page_size=50
+    legal, legal_total = await reports.list_cases(
+        session, reports.CaseQuery(legal_threat=True), page=0, page_size=50
     )
     assert legal_total == 1
     assert legal[0].owner_id == other_id
     assert closed.id not in [
         c.id
         for c in (
-            await cases.list_page(session, cases.CaseFilter(open_only=True), page=0, page_size=50)
+            await reports.list_cases(
+                session, reports.CaseQuery(open_only=True), page=0, page_size=50
+            )
         )[0]
     ]
 
